@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Data shared between the kernel side (memgrowth.bpf.c) and user space (src/NodeAgent/Probe).
+ * This header is the source of truth for every layout: the C# mirrors are checked against it
+ * byte for byte by tests/NodeAgent.Tests/Probe/EventLayoutTests.cs. Plain data only.
+ */
+#ifndef MEMGROWTH_H
+#define MEMGROWTH_H
+
+#define MG_COMM_LEN 16
+
+/* Indexes of mm->rss_stat[], as in the kernel's enum (MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES). */
+enum mg_member {
+	MG_FILE = 0,
+	MG_ANON = 1,
+	MG_SWAP = 2,
+	MG_SHMEM = 3,
+	MG_MEMBERS = 4,
+};
+
+enum mg_event_type {
+	MG_EVENT_SEEN = 1,   /* first RSS change of a process; carries its first sample */
+	MG_EVENT_SAMPLE = 2, /* coalesced sample: at most one per process per interval */
+	MG_EVENT_EXIT = 3,   /* the thread group is dead; its state is gone from process_states */
+};
+
+/* One ring-buffer record. 96 bytes, no hidden padding. */
+struct mg_event {
+	__u32 type;              /* enum mg_event_type */
+	__u32 tgid;
+	__u64 start_boottime_ns; /* leader's start, boot clock: (tgid, start) names one process */
+	__u64 time_ns;           /* CLOCK_MONOTONIC when the sample was taken */
+	__u64 first_seen_ns;     /* CLOCK_MONOTONIC of the first RSS change seen */
+	__s64 pages[MG_MEMBERS]; /* file, anon, swap, shmem in pages (approximate counters, clamped at 0) */
+	__u64 peak_pages;        /* highest file + anon + shmem seen at a sample */
+	__u64 cgroup_id;         /* cgroup v2 id of the owner when first seen */
+	char comm[MG_COMM_LEN];
+};
+
+/* Settings, one read-only struct in its own .rodata.config section, filled in by the loader before load. */
+struct mg_config {
+	__u64 interval_jiffies;  /* coalescing interval: at most one sample per process per interval */
+	__s64 min_delta_pages;   /* a sample is sent only when RSS + swap moved by at least this */
+	__u64 wakeup_bytes;      /* wake user space only when this much is waiting in the ring buffer */
+};
+
+/* Value of process_states, keyed by tgid (__u32). */
+struct mg_state {
+	__u64 start_boottime_ns;
+	__u64 first_seen_ns;
+	__u64 last_check_jiffies; /* last time the counters were read */
+	__u64 last_emit_ns;
+	__s64 pages[MG_MEMBERS]; /* as of the last emitted sample */
+	__u64 peak_pages;
+	__u64 cgroup_id;
+	__u64 mm;                /* address of the mm_struct, for the trailing-edge flush; never dereferenced directly */
+	__u32 dirty;             /* RSS changed since the last emitted sample */
+	__u32 pad;
+	char comm[MG_COMM_LEN];
+};
+
+/* Per-CPU counters; user space sums over CPUs. */
+struct mg_stats {
+	__u64 hits;          /* rss_stat tracepoint hits */
+	__u64 samples;       /* sample events written to the ring buffer (seen + sample + flush) */
+	__u64 ring_drops;    /* events lost because the ring buffer was full */
+	__u64 map_full;      /* new processes not tracked because process_states was full */
+	__u64 unattributed;  /* curr == 0 events on a live mm with no owner to charge */
+	__u64 teardown;      /* events on an mm being torn down (exit, exec): nobody to charge */
+	__u64 exits;         /* exit events written */
+	__u64 flushes;       /* trailing-edge samples written by the periodic flush */
+};
+
+#endif /* MEMGROWTH_H */
