@@ -5,8 +5,9 @@
  * interval, and only when RSS moved by at least min_delta_pages), the process exited.
  *
  * Hot path budget: rss_stat fires for every page-counter change (hundreds of thousands per second in
- * a page-fault storm), so a hit costs one per-CPU array bump, one hash lookup and a read of jiffies;
- * the counters and the real clock are read at most once per interval per process.
+ * a page-fault storm). A hit costs two per-CPU array lookups and a read of jiffies when it is for the
+ * same process as the CPU's previous hit within the interval; else one hash lookup more. The counters
+ * and the real clock are read at most once per interval per process.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -46,6 +47,25 @@ struct {
 	__type(key, __u32);
 	__type(value, struct mg_stats);
 } stats SEC(".maps");
+
+/*
+ * The last process each CPU accounted for. In a page-fault storm nearly every hit on a CPU is for
+ * the same mm as the one before; while the interval that hit opened is running, the state is
+ * already marked for the flush, so the hit needs nothing more: no hash lookup at all.
+ */
+struct cpu_cache {
+	__u64 mm;
+	__u64 jiffies;
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_cache);
+} last_seen SEC(".maps");
 
 /* Kernels before 6.2 kept atomic counters instead of per-CPU counters. */
 struct mm_rss_stat___old {
@@ -99,15 +119,11 @@ static __always_inline __u64 resident(const __s64 pages[MG_MEMBERS])
 }
 
 /*
- * Who pays for a change to this mm. When current->mm is the mm, current's process does. Otherwise
- * (curr == 0: fork copying into the child, exec building the new mm, kswapd, process_madvise from
+ * Who pays for a change to an mm that is not current's (curr == 0: fork copying into the child, exec building the new mm, kswapd, process_madvise from
  * another task) the mm's owner does, never the task that happens to run.
  */
-static __always_inline struct task_struct *charge_owner(struct mm_struct *mm, struct task_struct *task)
+static __always_inline struct task_struct *charge_owner(struct mm_struct *mm)
 {
-	if (BPF_CORE_READ(task, mm) == mm)
-		return task;
-
 	if (BPF_CORE_READ(mm, mm_users.counter) == 0) {
 		COUNT(teardown); /* exit_mmap or the old mm of an exec: the process is leaving it */
 		return NULL;
@@ -205,41 +221,58 @@ static __noinline void start_tracking(struct mm_struct *mm, struct task_struct *
 	emit(MG_EVENT_SEEN, tgid, &fresh, now);
 }
 
-static __always_inline void track_rss_change(struct mm_struct *mm, struct task_struct *owner)
+/*
+ * Returns true when the process's state is now marked for the flush for the rest of this interval, so
+ * that further hits on this CPU can stop at the per-CPU cache.
+ */
+static __always_inline bool track_rss_change(struct mm_struct *mm, struct task_struct *owner, __u32 tgid, __u64 jiffies)
 {
-	__u32 tgid = BPF_CORE_READ(owner, tgid);
-	__u64 jiffies = bpf_jiffies64();
 	struct mg_state *s = bpf_map_lookup_elem(&process_states, &tgid);
 
 	if (!s) {
 		if (BPF_CORE_READ(owner, flags) & (PF_KTHREAD | PF_EXITING))
-			return; /* kernel threads are not tracked; an exiting process is not new */
+			return false; /* kernel threads are not tracked; an exiting process is not new */
 		start_tracking(mm, owner, tgid, jiffies);
-		return;
+		return false;
 	}
-	if (jiffies - s->last_check_jiffies < mg_settings.interval_jiffies) {
-		s->dirty = 1; /* the flush will send it if nothing else comes this interval */
-		return;
-	}
+	/* Marked dirty whatever happens next: the flush reads the counters once the interval is over and
+	 * sends a sample only if they moved, so a change right after a sample is never lost. */
+	s->dirty = 1;
+	if (jiffies - s->last_check_jiffies < mg_settings.interval_jiffies)
+		return true;
 	s->last_check_jiffies = jiffies;
-	if (!take_sample(mm, s, false)) {
-		s->dirty = 1;
-		return;
-	}
+	if (!take_sample(mm, s, false))
+		return true;
 	__u64 now = bpf_ktime_get_ns();
-	s->dirty = 0;
 	s->last_emit_ns = now;
 	s->mm = (__u64)mm;
 	emit(MG_EVENT_SAMPLE, tgid, s, now);
+	return true;
 }
 
 SEC("tp_btf/rss_stat")
 int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
 {
 	COUNT(hits);
-	struct task_struct *owner = charge_owner(mm, bpf_get_current_task_btf());
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (task->mm == mm) {
+		/* The common case: a task changing its own mm. */
+		__u32 zero = 0, tgid = bpf_get_current_pid_tgid() >> 32;
+		__u64 jiffies = bpf_jiffies64();
+		struct cpu_cache *c = bpf_map_lookup_elem(&last_seen, &zero);
+		if (c && c->mm == (__u64)mm && c->tgid == tgid && jiffies - c->jiffies < mg_settings.interval_jiffies)
+			return 0;
+		if (track_rss_change(mm, task, tgid, jiffies) && c) {
+			c->mm = (__u64)mm;
+			c->tgid = tgid;
+			c->jiffies = jiffies;
+		}
+		return 0;
+	}
+
+	struct task_struct *owner = charge_owner(mm);
 	if (owner)
-		track_rss_change(mm, owner);
+		track_rss_change(mm, owner, BPF_CORE_READ(owner, tgid), bpf_jiffies64());
 	return 0;
 }
 
