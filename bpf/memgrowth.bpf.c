@@ -41,31 +41,17 @@ struct {
 	__uint(max_entries, RINGBUF_BYTES_DEFAULT);
 } events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct mg_stats);
-} stats SEC(".maps");
-
 /*
- * The last process each CPU accounted for. In a page-fault storm nearly every hit on a CPU is for
- * the same mm as the one before; while the interval that hit opened is running, the state is
- * already marked for the flush, so the hit needs nothing more: no hash lookup at all.
+ * Per-CPU counters, and the last process each CPU accounted for. In a page-fault storm nearly every
+ * hit on a CPU is for the same mm as the one before; while the interval that hit opened is running,
+ * the state is already marked for the flush, so the hit needs nothing more: no hash lookup at all.
  */
-struct cpu_cache {
-	__u64 mm;
-	__u64 jiffies;
-	__u32 tgid;
-	__u32 pad;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct cpu_cache);
-} last_seen SEC(".maps");
+	__type(value, struct mg_cpu);
+} stats SEC(".maps");
 
 /* Kernels before 6.2 kept atomic counters instead of per-CPU counters. */
 struct mm_rss_stat___old {
@@ -76,7 +62,7 @@ struct mm_struct___old {
 	struct mm_rss_stat___old rss_stat;
 } __attribute__((preserve_access_index));
 
-static __always_inline struct mg_stats *stats_slot(void)
+static __always_inline struct mg_cpu *cpu_slot(void)
 {
 	__u32 zero = 0;
 	return bpf_map_lookup_elem(&stats, &zero);
@@ -84,9 +70,9 @@ static __always_inline struct mg_stats *stats_slot(void)
 
 #define COUNT(field)                                      \
 	do {                                              \
-		struct mg_stats *st = stats_slot();       \
-		if (st)                                   \
-			st->field++;                      \
+		struct mg_cpu *cpu = cpu_slot();          \
+		if (cpu)                                  \
+			cpu->stats.field++;               \
 	} while (0)
 
 /* Counters are approximate (per-CPU deltas not yet folded in) and may read negative: clamp like /proc does. */
@@ -253,19 +239,22 @@ static __always_inline bool track_rss_change(struct mm_struct *mm, struct task_s
 SEC("tp_btf/rss_stat")
 int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
 {
-	COUNT(hits);
+	struct mg_cpu *cpu = cpu_slot();
+	if (!cpu)
+		return 0;
+	cpu->stats.hits++;
+
 	struct task_struct *task = bpf_get_current_task_btf();
 	if (task->mm == mm) {
 		/* The common case: a task changing its own mm. */
-		__u32 zero = 0, tgid = bpf_get_current_pid_tgid() >> 32;
+		__u32 tgid = task->tgid;
 		__u64 jiffies = bpf_jiffies64();
-		struct cpu_cache *c = bpf_map_lookup_elem(&last_seen, &zero);
-		if (c && c->mm == (__u64)mm && c->tgid == tgid && jiffies - c->jiffies < mg_settings.interval_jiffies)
+		if (cpu->last_mm == (__u64)mm && cpu->last_tgid == tgid && jiffies - cpu->last_jiffies < mg_settings.interval_jiffies)
 			return 0;
-		if (track_rss_change(mm, task, tgid, jiffies) && c) {
-			c->mm = (__u64)mm;
-			c->tgid = tgid;
-			c->jiffies = jiffies;
+		if (track_rss_change(mm, task, tgid, jiffies)) {
+			cpu->last_mm = (__u64)mm;
+			cpu->last_tgid = tgid;
+			cpu->last_jiffies = jiffies;
 		}
 		return 0;
 	}

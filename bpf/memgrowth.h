@@ -71,4 +71,13 @@ struct mg_stats {
 	__u64 flushes;       /* trailing-edge samples written by the periodic flush */
 };
 
+/* Value of the per-CPU "stats" map: the counters, then the CPU's last-process cache (kernel only). */
+struct mg_cpu {
+	struct mg_stats stats;
+	__u64 last_mm;
+	__u64 last_jiffies;
+	__u32 last_tgid;
+	__u32 pad;
+};
+
 #endif /* MEMGROWTH_H */

@@ -143,9 +143,9 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
     public static MgStats ReadStats(int statsFd)
     {
         var cpus = Libbpf.NumPossibleCpus();
-        var perCpu = new MgStats[Math.Max(cpus, 1)];
+        var perCpu = new MgCpu[Math.Max(cpus, 1)];
         uint key = 0;
-        fixed (MgStats* values = perCpu)
+        fixed (MgCpu* values = perCpu)
         {
             if (Libbpf.MapLookupElem(statsFd, &key, values) != 0)
             {
@@ -154,8 +154,9 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
         }
 
         var sum = default(MgStats);
-        foreach (var s in perCpu)
+        foreach (var cpu in perCpu)
         {
+            var s = cpu.Stats;
             sum.Hits += s.Hits;
             sum.Samples += s.Samples;
             sum.RingDrops += s.RingDrops;

@@ -68,3 +68,13 @@ internal struct MgStats
     public ulong Exits;
     public ulong Flushes;
 }
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct MgCpu
+{
+    public MgStats Stats;
+    public ulong LastMm;
+    public ulong LastJiffies;
+    public uint LastTgid;
+    public uint Pad;
+}

@@ -18,6 +18,7 @@ public sealed class EventLayoutTests
     [InlineData(typeof(MgState), "mg_state", new[] { "start_boottime_ns", "first_seen_ns", "last_check_jiffies", "last_emit_ns", "pages", "peak_pages", "cgroup_id", "mm", "dirty", "pad", "comm" })]
     [InlineData(typeof(MgStats), "mg_stats", new[] { "hits", "samples", "ring_drops", "map_full", "unattributed", "teardown", "exits", "flushes" })]
     [InlineData(typeof(MgConfig), "mg_config", new[] { "interval_jiffies", "min_delta_pages", "wakeup_bytes" })]
+    [InlineData(typeof(MgCpu), "mg_cpu", new[] { "stats", "last_mm", "last_jiffies", "last_tgid", "pad" })]
     internal void Should_match_the_C_header_byte_for_byte(Type managed, string cStruct, string[] cFields)
     {
         var layout = CLayout.Value;
@@ -58,6 +59,7 @@ public sealed class EventLayoutTests
             ["mg_state"] = ["start_boottime_ns", "first_seen_ns", "last_check_jiffies", "last_emit_ns", "pages", "peak_pages", "cgroup_id", "mm", "dirty", "pad", "comm"],
             ["mg_stats"] = ["hits", "samples", "ring_drops", "map_full", "unattributed", "teardown", "exits", "flushes"],
             ["mg_config"] = ["interval_jiffies", "min_delta_pages", "wakeup_bytes"],
+            ["mg_cpu"] = ["stats", "last_mm", "last_jiffies", "last_tgid", "pad"],
             ["bpf_prog_info"] = ["run_time_ns", "run_cnt"],
         };
         var lines = new List<string> { "#include <stdio.h>", "#include <stddef.h>", "#include <linux/types.h>", "#include <linux/bpf.h>", $"#include \"{header}\"", "int main(void) {" };
