@@ -1,0 +1,19 @@
+using MemGrowth.NodeAgent.Bench;
+using Xunit;
+
+namespace MemGrowth.NodeAgent.Tests.Bench;
+
+public sealed class StatsTests
+{
+    [Theory]
+    [InlineData(new[] { 5.0 }, 5.0)]
+    [InlineData(new[] { 3.0, 1.0, 2.0 }, 2.0)]
+    [InlineData(new[] { 4.0, 1.0, 3.0, 2.0 }, 2.5)]
+    [InlineData(new[] { 1.0, 1.0, 1000.0 }, 1.0)]
+    public void Should_take_the_middle_value_or_the_mean_of_the_two_middle_values(double[] values, double median) =>
+        Assert.Equal(median, Stats.Median(values));
+
+    [Fact]
+    public void Should_refuse_the_median_of_nothing() =>
+        Assert.Throws<ArgumentException>(() => Stats.Median(Array.Empty<double>()));
+}
