@@ -92,7 +92,8 @@ internal static class OverheadReport
     {
         Line(w, "## 5. BPF vs procfs at the same resolution (1 s)");
         Line(w);
-        Line(w, $"{bpf.Idle} idle processes (`sleep`) and {bpf.Growers} growers; each agent measured over {F(bpf.Seconds, 1)} s after it was ready.");
+        Line(w, $"{bpf.Idle} idle processes (`sleep`) and {bpf.Growers} growers; each agent measured over {F(bpf.Seconds, 1)} s after it was ready. " +
+            "The probe's in-kernel time is charged to the processes whose memory moves, not to the agent: parts 1 and 2 measure it.");
         Line(w);
         Line(w, "| source | growers alive | tracked processes | CPU % of one core | RSS MiB | events/s received |");
         Line(w, "|---|---:|---:|---:|---:|---:|");
