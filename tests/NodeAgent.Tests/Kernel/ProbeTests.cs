@@ -58,6 +58,27 @@ public sealed partial class ProbeTests(ProbeFixture probe)
     }
 
     [Fact]
+    public void Should_report_the_final_size_of_a_process_that_went_quiet()
+    {
+        // All 64 MiB are touched within one interval, so the leading edge sees only the start; the
+        // flush timer must send the rest although the process never changes again.
+        using var child = NativeChild.Start(NativeChild.Path("holder"), "64");
+        try
+        {
+            Assert.Equal("held", child.StandardOutput.ReadLine());
+
+            var final = probe.WaitFor(e => e.Key.Pid == child.Id && e.Sample.AnonBytes >= 64 << 20, Patience);
+
+            Assert.NotNull(final);
+            Assert.True(probe.Probe.ReadStats().Flushes > 0);
+        }
+        finally
+        {
+            child.Kill();
+        }
+    }
+
+    [Fact]
     public void Should_charge_pages_reclaimed_by_another_task_to_the_owner_of_the_mm()
     {
         // The child maps 32 MiB of clean file pages; this test process then pages them out of the
