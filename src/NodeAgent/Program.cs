@@ -1,29 +1,59 @@
+using MemGrowth.NodeAgent.Agent;
+using MemGrowth.NodeAgent.Bench;
 using MemGrowth.NodeAgent.Probe;
+using MemGrowth.NodeAgent.Workload;
 using Microsoft.Extensions.Logging;
 
 namespace MemGrowth.NodeAgent;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    private const string Usage = """
+        memgrowth: finds growing (leaking) processes on this host, within seconds.
+
+        usage: memgrowth <command> [options]
+          run      watch this host (eBPF on kmem:rss_stat, or --source procfs)   memgrowth run --help
+          status   the running agent's counters and the probe's cost per hit
+          grow     synthetic memory grower for tests and demos                  memgrowth grow --help
+          bench    benchmarks: memgrowth bench overhead --help
+        """;
+
+    public static async Task<int> Main(string[] args)
     {
-        using var factory = LoggerFactory.Create(b => b.AddConsole().SetMinimumLevel(LogLevel.Debug));
-        var logger = factory.CreateLogger("probe");
-        using var probe = MemGrowthProbe.Open(new ProbeSettings(), logger);
-        probe.Configure();
-        probe.Load();
-        probe.Attach();
-        using var reader = new RingReader(probe.EventsFd, batch =>
+        using var cts = new CancellationTokenSource();
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+
+        var command = args.FirstOrDefault();
+        var rest = args.Skip(1).ToArray();
+        try
         {
-            foreach (var e in batch)
+            return command switch
             {
-                Console.WriteLine($"{e.Kind} {e.Key} {e.Comm} rss={e.Sample.RssBytes} t={e.Sample.Time:F3}");
-            }
-        }, logger);
-        reader.Start();
-        Thread.Sleep(int.Parse(args.FirstOrDefault() ?? "5") * 1000);
-        var s = probe.ReadStats();
-        Console.WriteLine($"hits={s.Hits} samples={s.Samples} drops={s.RingDrops} full={s.MapFull} unattr={s.Unattributed} teardown={s.Teardown} exits={s.Exits} flushes={s.Flushes} states={probe.ReadStates().Count}");
-        return 0;
+                "run" => await RunCommand.RunAsync(rest, cts.Token).ConfigureAwait(false),
+                "status" => StatusCommand.Run(rest, Console.Out),
+                "grow" => Grower.Run(rest, Console.Out, cts.Token),
+                "bench" when rest.FirstOrDefault() == "overhead" => OverheadBenchmark.Run(rest[1..], Console.Out, cts.Token),
+                null or "help" or "--help" or "-h" => Help(0),
+                _ => Help(2),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"memgrowth: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (ProbeException e)
+        {
+            await Console.Error.WriteLineAsync($"memgrowth: {e.Message}").ConfigureAwait(false);
+            return 3;
+        }
+    }
+
+    private static int Help(int code)
+    {
+        (code == 0 ? Console.Out : Console.Error).WriteLine(Usage);
+        return code;
     }
 }

@@ -74,6 +74,6 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Library, EntryPoint = "libbpf_num_possible_cpus")]
     public static partial int NumPossibleCpus();
 
-    [LibraryImport(Library, EntryPoint = "bpf_prog_get_info_by_fd", SetLastError = true)]
+    [LibraryImport(Library, EntryPoint = "bpf_obj_get_info_by_fd", SetLastError = true)]
     public static partial int ProgGetInfoByFd(int progFd, void* info, ref uint infoLen);
 }

@@ -1,0 +1,41 @@
+using MemGrowth.NodeAgent.Cgroups;
+using MemGrowth.NodeAgent.Sources;
+using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.NodeAgent.Actors;
+
+/// <summary>Builds the outgoing <see cref="Detection"/> from a tracker's state. Pure but for the clock conversion.</summary>
+internal static class DetectionFactory
+{
+    public static Detection Create(
+        DetectionKind kind, string host, ProcessKey key, DateTimeOffset startTime, string comm, ProcessDetails? details,
+        GrowthAssessment assessment, RssSample latest, double firstSeen, double now)
+    {
+        var limit = details?.MemoryLimitBytes;
+        var usage = details?.CgroupUsageBytes;
+        var rate = kind == DetectionKind.GrowthResolved ? 0 : assessment.BytesPerSecond;
+        return new Detection(
+            kind,
+            MonotonicClock.ToWallClock(now),
+            host,
+            key,
+            startTime,
+            comm,
+            details?.Cmdline ?? "",
+            details?.Cgroup,
+            details?.ContainerId,
+            assessment.Pattern,
+            assessment.BytesPerSecond,
+            assessment.Confidence,
+            latest.RssBytes,
+            latest.AnonBytes,
+            latest.FileBytes,
+            latest.ShmemBytes,
+            latest.SwapBytes,
+            MonotonicClock.ToWallClock(firstSeen),
+            MonotonicClock.ToWallClock(double.IsFinite(assessment.GrowthStartedAt) ? assessment.GrowthStartedAt : firstSeen),
+            limit,
+            TimeToLimit.Seconds(limit, usage ?? latest.RssBytes, rate));
+    }
+}

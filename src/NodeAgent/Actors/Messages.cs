@@ -1,0 +1,26 @@
+using MemGrowth.NodeAgent.Sources;
+using MemGrowth.Shared.Growth;
+
+namespace MemGrowth.NodeAgent.Actors;
+
+/// <summary>One poll's worth of source events, in the order the source saw them.</summary>
+internal sealed record SourceBatch(IReadOnlyList<SourceEvent> Events);
+
+/// <summary>Time passed; a tracker with no recent sample takes it as "unchanged".</summary>
+internal sealed record Tick(double Now);
+
+/// <summary>The process is gone (exit event, or found dead by the liveness sweep).</summary>
+internal sealed record ProcessGone(double Time);
+
+internal sealed record GetTrackedProcesses
+{
+    public static GetTrackedProcesses Instance { get; } = new();
+}
+
+internal sealed record TrackedProcesses(IReadOnlyCollection<ProcessKey> Keys);
+
+/// <summary>Published on the event stream when a tracker starts.</summary>
+internal sealed record ProcessTracked(ProcessKey Key, string Comm);
+
+/// <summary>Published on the event stream when a tracker is stopped.</summary>
+internal sealed record ProcessUntracked(ProcessKey Key, string Reason);

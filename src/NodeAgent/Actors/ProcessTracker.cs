@@ -1,0 +1,109 @@
+using Akka.Actor;
+using MemGrowth.NodeAgent.Sources;
+using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.NodeAgent.Actors;
+
+/// <summary>
+/// One actor per tracked process (PID + start time). It feeds samples to the pure
+/// <see cref="ProcessGrowth"/> and turns its decisions into <see cref="Detection"/>s, looking up the
+/// cmdline, cgroup and memory limit only when there is something to report.
+/// </summary>
+internal sealed class ProcessTracker : ReceiveActor
+{
+    private static readonly TimeSpan DetailsMaxAge = TimeSpan.FromSeconds(5);
+
+    private readonly ProcessKey _key;
+    private readonly TrackerSettings _settings;
+    private readonly IHostProcesses _host;
+    private readonly IActorRef _detections;
+    private readonly ProcessGrowth _growth;
+    private string _comm;
+    private double _lastSampleTime = double.NegativeInfinity;
+    private double _firstSeen;
+    private ProcessDetails? _details;
+    private double _detailsAt = double.NegativeInfinity;
+
+    public ProcessTracker(ProcessKey key, string comm, double firstSeen, TrackerSettings settings, IHostProcesses host, IActorRef detections)
+    {
+        _key = key;
+        _comm = comm;
+        _firstSeen = firstSeen;
+        _settings = settings;
+        _host = host;
+        _detections = detections;
+        _growth = new ProcessGrowth(settings.Growth);
+
+        Receive<SourceEvent>(OnSample);
+        Receive<Tick>(OnTick);
+        Receive<ProcessGone>(OnGone);
+    }
+
+    public static Props Props(ProcessKey key, string comm, double firstSeen, TrackerSettings settings, IHostProcesses host, IActorRef detections) =>
+        Akka.Actor.Props.Create(() => new ProcessTracker(key, comm, firstSeen, settings, host, detections));
+
+    private void OnSample(SourceEvent e)
+    {
+        _comm = e.Comm;
+        if (e.FirstSeen > 0 && e.FirstSeen < _firstSeen)
+        {
+            _firstSeen = e.FirstSeen;
+        }
+
+        // Samples from one source arrive in order; a late one after a tick is moved to the tick's time.
+        var sample = e.Sample.Time < _lastSampleTime ? e.Sample with { Time = _lastSampleTime } : e.Sample;
+        _lastSampleTime = sample.Time;
+        Report(_growth.Observe(sample), sample.Time);
+    }
+
+    private void OnTick(Tick tick)
+    {
+        // The source sends nothing while RSS stays within the minimum delta: silence means "unchanged".
+        if (tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds || _growth.Latest is null)
+        {
+            return;
+        }
+
+        _lastSampleTime = tick.Now;
+        Report(_growth.AdvanceTo(tick.Now), tick.Now);
+    }
+
+    private void OnGone(ProcessGone gone)
+    {
+        if (_growth.IsDetected)
+        {
+            Publish(DetectionKind.ProcessExited, gone.Time);
+        }
+
+        Context.Stop(Self);
+    }
+
+    private void Report(DetectionChange change, double now)
+    {
+        var kind = change switch
+        {
+            DetectionChange.Detected => DetectionKind.GrowthDetected,
+            DetectionChange.Updated => DetectionKind.GrowthUpdated,
+            DetectionChange.Resolved => DetectionKind.GrowthResolved,
+            _ => (DetectionKind?)null,
+        };
+        if (kind is not null)
+        {
+            Publish(kind.Value, now);
+        }
+    }
+
+    private void Publish(DetectionKind kind, double now)
+    {
+        if (kind != DetectionKind.ProcessExited && now - _detailsAt > DetailsMaxAge.TotalSeconds)
+        {
+            _details = _host.Describe(_key.Pid);
+            _detailsAt = now;
+        }
+
+        var latest = _growth.Latest ?? new RssSample(now, 0, 0, 0, 0);
+        _detections.Tell(DetectionFactory.Create(
+            kind, _settings.Host, _key, _host.StartTimeOf(_key), _comm, _details, _growth.Current, latest, _firstSeen, now));
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.NodeAgent.Output;
+
+/// <summary>The console's one line per detection, for a human scanning a terminal.</summary>
+internal static class DetectionText
+{
+    public static string Format(Detection d)
+    {
+        var what = d.Kind switch
+        {
+            DetectionKind.GrowthDetected => "LEAK    ",
+            DetectionKind.GrowthUpdated => "update  ",
+            DetectionKind.GrowthResolved => "resolved",
+            _ => "exited  ",
+        };
+        var limit = d.MemoryLimitBytes is { } l
+            ? $" limit {Bytes(l)}" + (d.SecondsToLimit is { } s ? $", full in {Duration(s)}" : "")
+            : "";
+        var where = d.ContainerId is { } c ? $" container {c[..Math.Min(12, c.Length)]}" : d.Cgroup is { } g ? $" cgroup {g}" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{d.Time:HH:mm:ss} {what} pid {d.Process.Pid} {d.Comm}: {d.Pattern.ToString().ToLowerInvariant()} {Rate(d.GrowthBytesPerSecond)}, confidence {d.Confidence:F2}, rss {Bytes(d.RssBytes)} (anon {Bytes(d.AnonBytes)}, file {Bytes(d.FileBytes)}, shmem {Bytes(d.ShmemBytes)}, swap {Bytes(d.SwapBytes)}), growing since {d.GrowthStarted:HH:mm:ss}{where}{limit}");
+    }
+
+    public static string Format(AgentReady r) =>
+        string.Create(CultureInfo.InvariantCulture, $"{r.Time:HH:mm:ss} ready    {r.Source} source on {r.Host} (kernel {r.Kernel}), tracking {r.TrackedProcesses} processes");
+
+    public static string Bytes(double bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        var i = 0;
+        while (Math.Abs(bytes) >= 1024 && i < units.Length - 1)
+        {
+            bytes /= 1024;
+            i++;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{bytes:0.#} {units[i]}");
+    }
+
+    public static string Rate(double bytesPerSecond) => (bytesPerSecond >= 0 ? "+" : "") + Bytes(bytesPerSecond) + "/s";
+
+    public static string Duration(double seconds) =>
+        seconds switch
+        {
+            < 120 => string.Create(CultureInfo.InvariantCulture, $"{seconds:0}s"),
+            < 7200 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0}m"),
+            < 172800 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600:0.#}h"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{seconds / 86400:0.#}d"),
+        };
+}

@@ -1,0 +1,17 @@
+namespace MemGrowth.NodeAgent.Sources;
+
+/// <summary>Where the agent's samples come from: the eBPF probe, or /proc polling where BPF is not possible.</summary>
+internal interface IMemorySource : IDisposable
+{
+    /// <summary>"bpf" or "procfs", as reported in agent_ready and the status file.</summary>
+    string Name { get; }
+
+    /// <summary>Processes the source already knows about, as Seen events (taken once at start).</summary>
+    IReadOnlyList<SourceEvent> Snapshot();
+
+    /// <summary>Starts delivering batches on the source's own thread.</summary>
+    void Start(Action<IReadOnlyList<SourceEvent>> deliver);
+
+    /// <summary>Source counters for the status file (null where the source keeps none).</summary>
+    object? Status();
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using MemGrowth.NodeAgent.Actors;
+using MemGrowth.NodeAgent.Sources;
+using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Messages;
+using Xunit;
+
+namespace MemGrowth.NodeAgent.Tests.Actors;
+
+/// <summary>
+/// The supervisor and its trackers, driven by source events about real child processes (so the
+/// liveness sweep and the cmdline/cgroup lookups read the real /proc).
+/// </summary>
+public sealed class ProcessSupervisorTests : TestKit
+{
+    private const long MiB = 1024 * 1024;
+    private readonly List<Process> _children = [];
+    private double _now = 1000;
+
+    [Fact]
+    public async Task Should_spawn_one_tracker_per_process_and_stop_it_on_exit()
+    {
+        var (supervisor, _) = Start();
+        var key = Spawn();
+
+        supervisor.Tell(Seen(key, 10 * MiB));
+        Assert.Equal(key, ExpectMsg<ProcessTracked>().Key);
+        supervisor.Tell(new SourceEvent(SourceEventKind.Exit, key, "sleep", Sample(0), 0, 0, 0));
+
+        var untracked = ExpectMsg<ProcessUntracked>();
+        Assert.Equal((key, "exited"), (untracked.Key, untracked.Reason));
+        Assert.Empty((await supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance)).Keys);
+    }
+
+    [Fact]
+    public async Task Should_treat_a_reused_pid_as_a_new_process()
+    {
+        var (supervisor, _) = Start();
+        var key = Spawn();
+        var reused = key with { StartTicks = key.StartTicks + 1 };
+
+        supervisor.Tell(Seen(key, MiB));
+        ExpectMsg<ProcessTracked>();
+        supervisor.Tell(Seen(reused, MiB));
+
+        Assert.Equal((key, "pid reused"), ExpectMsg<ProcessUntracked>() is var u ? (u.Key, u.Reason) : default);
+        Assert.Equal(reused, ExpectMsg<ProcessTracked>().Key);
+        Assert.Equal([reused], (await supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance)).Keys);
+    }
+
+    [Fact]
+    public void Should_find_a_process_whose_exit_event_was_lost()
+    {
+        var (supervisor, _) = Start(sweep: TimeSpan.FromMilliseconds(200));
+        var key = Spawn();
+        supervisor.Tell(Seen(key, MiB));
+        ExpectMsg<ProcessTracked>();
+
+        _children[0].Kill();
+        _children[0].WaitForExit();
+
+        var untracked = ExpectMsg<ProcessUntracked>(TimeSpan.FromSeconds(5));
+        Assert.Equal((key, "found dead"), (untracked.Key, untracked.Reason));
+    }
+
+    [Fact]
+    public void Should_emit_detection_for_linear_growth_and_process_exited_when_it_ends()
+    {
+        var (supervisor, detections) = Start();
+        var key = Spawn();
+        supervisor.Tell(Seen(key, 40 * MiB));
+        for (var second = 1; second <= 30; second++)
+        {
+            supervisor.Tell(SampleOf(key, (40 + second) * MiB));
+        }
+
+        var detected = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthDetected, TimeSpan.FromSeconds(5));
+        Assert.Equal(key, detected.Process);
+        Assert.Equal(GrowthPattern.Linear, detected.Pattern);
+        Assert.InRange(detected.GrowthBytesPerSecond, 0.97 * MiB, 1.03 * MiB);
+        Assert.Contains("sleep", detected.Cmdline, StringComparison.Ordinal);
+
+        supervisor.Tell(new SourceEvent(SourceEventKind.Exit, key, "sleep", Sample(0), 0, 0, 0));
+        var exited = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.ProcessExited, TimeSpan.FromSeconds(5));
+        Assert.Equal(key, exited.Process);
+    }
+
+    [Fact]
+    public async Task Should_not_stall_or_detect_on_a_flat_process()
+    {
+        var (supervisor, detections) = Start();
+        var key = Spawn();
+        supervisor.Tell(Seen(key, 40 * MiB));
+        for (var second = 1; second <= 30; second++)
+        {
+            supervisor.Tell(SampleOf(key, (40 * MiB) + (second % 3 * 64 * 1024)));
+        }
+
+        await supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance);
+        detections.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        foreach (var child in _children)
+        {
+            if (!child.HasExited)
+            {
+                child.Kill();
+            }
+
+            child.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private (IActorRef Supervisor, Akka.TestKit.TestProbe Detections) Start(TimeSpan? sweep = null)
+    {
+        Sys.EventStream.Subscribe(TestActor, typeof(ProcessTracked));
+        Sys.EventStream.Subscribe(TestActor, typeof(ProcessUntracked));
+        var detections = CreateTestProbe();
+        var settings = new TrackerSettings(GrowthSettings.Default, "test-host", 1.0, sweep ?? TimeSpan.FromMinutes(10)) { IgnoredPid = -1 };
+        var supervisor = Sys.ActorOf(ProcessSupervisor.Props(settings, new HostProcesses(), detections.Ref, null, () => _now));
+        return (supervisor, detections);
+    }
+
+    private ProcessKey Spawn()
+    {
+        var child = Process.Start("sleep", "60");
+        _children.Add(child);
+        var stat = File.ReadAllText($"/proc/{child.Id}/stat");
+        var ticks = ulong.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
+        return new ProcessKey(child.Id, ticks);
+    }
+
+    private RssSample Sample(long anon) => new(_now, 0, anon, 0, 0);
+
+    private SourceEvent Seen(ProcessKey key, long anon) => new(SourceEventKind.Seen, key, "sleep", Sample(anon), _now, anon, 0);
+
+    private SourceEvent SampleOf(ProcessKey key, long anon)
+    {
+        _now += 1;
+        return new(SourceEventKind.Sample, key, "sleep", Sample(anon), 0, anon, 0);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Xunit;
+
+namespace MemGrowth.NodeAgent.Tests.EndToEnd;
+
+/// <summary>`memgrowth run` against `memgrowth grow`, both real processes, on the real kernel.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class AgentEndToEndTests(AgentProcess agent)
+{
+    private const double MiB = 1024 * 1024;
+
+    [Fact]
+    public void Should_detect_a_1MBps_leak_within_10s_at_the_rate_proc_shows()
+    {
+        var started = DateTimeOffset.UtcNow;
+        using var grower = AgentProcess.StartMemgrowth("grow", "--pattern", "linear", "--rate", "1", "--duration", "40");
+        var proc = new List<(double Time, long Rss)>();
+        var clock = Stopwatch.StartNew();
+        JsonElement? detected = null;
+        try
+        {
+            // Sample /proc/PID/status ourselves, as the reference, until the agent reports the leak.
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && detected is null)
+            {
+                if (ReadVmRss(grower.Id) is { } rss)
+                {
+                    proc.Add((clock.Elapsed.TotalSeconds, rss));
+                }
+
+                detected = agent.Lines().Cast<JsonElement?>().FirstOrDefault(l => IsFor(l!.Value, "growth_detected", grower.Id));
+                Thread.Sleep(200);
+            }
+
+            Assert.True(detected is not null, "no growth_detected within 30 s for a 1 MB/s leak");
+            var d = detected.Value;
+            var latency = (d.GetProperty("time").GetDateTimeOffset() - started).TotalSeconds;
+            Assert.True(latency <= 10, $"detected after {latency:F1} s");
+            Assert.Equal("linear", d.GetProperty("pattern").GetString());
+
+            // /proc's rate over the span the detection covers.
+            var since = (d.GetProperty("growth_started").GetDateTimeOffset() - started).TotalSeconds;
+            var span = proc.Where(p => p.Time >= since).ToList();
+            var procRate = Slope(span.Count >= 3 ? span : proc);
+            var rate = d.GetProperty("growth_bytes_per_sec").GetDouble();
+            Assert.True(Math.Abs(rate - procRate) <= 0.05 * procRate,
+                $"agent says {rate / MiB:F3} MiB/s, /proc shows {procRate / MiB:F3} MiB/s over the same span");
+            Assert.InRange(procRate / MiB, 0.8, 1.2);
+            Assert.True(d.GetProperty("rss_bytes").GetInt64() > 0);
+            Assert.Contains("grow", d.GetProperty("cmdline").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            grower.Kill();
+            grower.WaitForExit();
+        }
+
+        // A process with an open detection says so when it exits.
+        Assert.NotNull(agent.WaitFor(l => IsFor(l, "process_exited", grower.Id), TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void Should_never_flag_a_stable_process()
+    {
+        using var stable = AgentProcess.StartMemgrowth("grow", "--pattern", "stable", "--rate", "64", "--duration", "20");
+        stable.WaitForExit();
+
+        Assert.Equal(0, stable.ExitCode);
+        Assert.DoesNotContain(agent.Lines(), l => IsFor(l, "growth_detected", stable.Id));
+    }
+
+    private static bool IsFor(JsonElement line, string type, int pid) =>
+        line.GetProperty("type").GetString() == type && line.TryGetProperty("pid", out var p) && p.GetInt32() == pid;
+
+    internal static long? ReadVmRss(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>Least-squares slope of RSS over time, in bytes per second.</summary>
+    internal static double Slope(IReadOnlyList<(double Time, long Rss)> points)
+    {
+        var mt = points.Average(p => p.Time);
+        var mr = points.Average(p => (double)p.Rss);
+        var num = points.Sum(p => (p.Time - mt) * (p.Rss - mr));
+        var den = points.Sum(p => (p.Time - mt) * (p.Time - mt));
+        return den == 0 ? 0 : num / den;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection : ICollectionFixture<AgentProcess>
+{
+    public const string Name = "end-to-end";
+}

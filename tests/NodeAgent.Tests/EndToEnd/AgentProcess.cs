@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MemGrowth.NodeAgent.Tests.Probe;
+
+namespace MemGrowth.NodeAgent.Tests.EndToEnd;
+
+/// <summary>
+/// The real `memgrowth run` as a child process, writing --jsonl to a temporary file that the test
+/// reads line by line. Started once per test class; ready when agent_ready is written.
+/// </summary>
+public sealed class AgentProcess : IDisposable
+{
+    private readonly Process _agent;
+    private readonly string _dir = Directory.CreateTempSubdirectory("memgrowth-e2e").FullName;
+
+    public AgentProcess()
+    {
+        Kernel.KernelRequirement.Require();
+        JsonlPath = Path.Combine(_dir, "detections.jsonl");
+        StatusPath = Path.Combine(_dir, "status.json");
+        _agent = StartMemgrowth("run", "--jsonl", JsonlPath, "--status-file", StatusPath, "--quiet");
+        var ready = WaitFor(l => l.GetProperty("type").GetString() == "agent_ready", TimeSpan.FromSeconds(60));
+        if (ready is null)
+        {
+            var error = _agent.HasExited ? _agent.StandardError.ReadToEnd() : "(still running)";
+            throw new InvalidOperationException($"the agent wrote no agent_ready within 60 s: {error}");
+        }
+    }
+
+    public string JsonlPath { get; }
+
+    public string StatusPath { get; }
+
+    public static string MemgrowthDll => Path.Combine(EventLayoutTests.RepoRoot(), "src", "NodeAgent", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name, "net10.0", "memgrowth.dll");
+
+    public static Process StartMemgrowth(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(MemgrowthDll);
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("cannot start memgrowth");
+    }
+
+    public List<JsonElement> Lines()
+    {
+        if (!File.Exists(JsonlPath))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(JsonlPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var lines = new List<JsonElement>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && line[^1] == '}')
+            {
+                lines.Add(JsonDocument.Parse(line).RootElement.Clone());
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>Polls the JSON lines until one matches (the agent flushes each line as it writes it).</summary>
+    public JsonElement? WaitFor(Func<JsonElement, bool> match, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            foreach (var line in Lines())
+            {
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+
+            if (_agent.HasExited)
+            {
+                throw new InvalidOperationException($"the agent exited ({_agent.ExitCode}): {_agent.StandardError.ReadToEnd()}");
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return null;
+    }
+
+    public void Dispose()
+    {
+        if (!_agent.HasExited)
+        {
+            _agent.Kill(entireProcessTree: true);
+            _agent.WaitForExit();
+        }
+
+        _agent.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
