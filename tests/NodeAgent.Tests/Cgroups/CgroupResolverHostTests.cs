@@ -1,6 +1,5 @@
 using MemGrowth.NodeAgent.Cgroups;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace MemGrowth.NodeAgent.Tests.Cgroups;
 
@@ -8,19 +7,16 @@ namespace MemGrowth.NodeAgent.Tests.Cgroups;
 /// The resolver on this machine's real cgroups: groups created with real limits, a real child process
 /// moved into them. Needs root (see <see cref="CgroupRequirement"/>).
 /// </summary>
-public sealed class CgroupResolverHostTests(ITestOutputHelper output)
+public sealed class CgroupResolverHostTests
 {
     private const long MiB = 1 << 20;
 
     private static readonly CgroupMounts HostMounts = new CgroupResolver().Mounts;
 
-    [Fact]
+    [SkippableFact]
     public void Should_report_a_v1_memory_limit_and_path()
     {
-        if (!CanRun(CgroupHierarchy.MemoryV1))
-        {
-            return;
-        }
+        SkipUnless(CgroupHierarchy.MemoryV1);
 
         using var sandbox = new CgroupSandbox(HostMounts.MemoryV1!, CgroupHierarchy.MemoryV1);
         sandbox.SetLimit(sandbox.Path, 256 * MiB);
@@ -37,13 +33,10 @@ public sealed class CgroupResolverHostTests(ITestOutputHelper output)
         Assert.Null(info.ContainerId);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Should_report_a_v1_parent_s_limit_for_a_nested_group_without_one()
     {
-        if (!CanRun(CgroupHierarchy.MemoryV1))
-        {
-            return;
-        }
+        SkipUnless(CgroupHierarchy.MemoryV1);
 
         using var sandbox = new CgroupSandbox(HostMounts.MemoryV1!, CgroupHierarchy.MemoryV1);
         sandbox.SetLimit(sandbox.Path, 256 * MiB);
@@ -64,13 +57,10 @@ public sealed class CgroupResolverHostTests(ITestOutputHelper output)
         Assert.Equal(sandbox.Path, looseInfo.LimitCgroupPath);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Should_report_a_v2_memory_max_and_a_parent_s_limit_for_a_nested_group()
     {
-        if (!CanRun(CgroupHierarchy.Unified))
-        {
-            return;
-        }
+        SkipUnless(CgroupHierarchy.Unified);
 
         using var sandbox = new CgroupSandbox(HostMounts.Unified!, CgroupHierarchy.Unified);
         sandbox.SetLimit(sandbox.Path, 256 * MiB);
@@ -96,7 +86,7 @@ public sealed class CgroupResolverHostTests(ITestOutputHelper output)
         Assert.NotNull(nestedInfo.UsageBytes);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Should_resolve_this_process_to_the_cgroup_proc_shows()
     {
         var membership = CgroupParser.ParseMembership(File.ReadAllText("/proc/self/cgroup"));
@@ -107,7 +97,7 @@ public sealed class CgroupResolverHostTests(ITestOutputHelper output)
         Assert.Equal(info.Hierarchy == CgroupHierarchy.MemoryV1 ? membership.MemoryV1Path : membership.UnifiedPath, info.Path);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Should_return_null_for_a_process_that_has_exited()
     {
         using var child = System.Diagnostics.Process.Start("true");
@@ -116,14 +106,10 @@ public sealed class CgroupResolverHostTests(ITestOutputHelper output)
         Assert.Null(new CgroupResolver().Resolve(child.Id));
     }
 
-    private bool CanRun(CgroupHierarchy hierarchy)
+    /// <summary>Reported as skipped, with the reason, when this host lacks the hierarchy (never in CI for a missing privilege).</summary>
+    private static void SkipUnless(CgroupHierarchy hierarchy)
     {
-        if (CgroupRequirement.Check(hierarchy, HostMounts) is { } reason)
-        {
-            output.WriteLine($"not run: {reason}");
-            return false;
-        }
-
-        return true;
+        var reason = CgroupRequirement.Check(hierarchy, HostMounts);
+        Skip.If(reason is not null, reason);
     }
 }

@@ -49,6 +49,13 @@ internal sealed class CgroupSandbox : IDisposable
         return child;
     }
 
+    /// <summary>Moves a running process into <paramref name="path"/>; the sandbox kills it on dispose.</summary>
+    public void Adopt(Process child, string path)
+    {
+        _children.Add(child);
+        Write(path, "cgroup.procs", child.Id.ToString(CultureInfo.InvariantCulture));
+    }
+
     public void Dispose()
     {
         foreach (var child in _children)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MemGrowth.NodeAgent.Cgroups;
+using MemGrowth.NodeAgent.Tests.Cgroups;
 using Xunit;
 
 namespace MemGrowth.NodeAgent.Tests.EndToEnd;
@@ -68,6 +70,31 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
 
         Assert.Equal(0, stable.ExitCode);
         Assert.DoesNotContain(agent.Lines(), l => IsFor(l, "growth_detected", stable.Id));
+    }
+
+    [SkippableFact]
+    public void Should_report_the_memory_limit_of_a_limited_cgroup_and_the_time_to_reach_it()
+    {
+        var mounts = new CgroupResolver().Mounts;
+        var hierarchy = mounts.MemoryV1 is { Root: "/" } ? CgroupHierarchy.MemoryV1 : CgroupHierarchy.Unified;
+        var reason = CgroupRequirement.Check(hierarchy, mounts);
+        Skip.If(reason is not null, reason);
+        using var sandbox = new CgroupSandbox(mounts.For(hierarchy)!, hierarchy);
+        const long limit = 512L << 20;
+        sandbox.SetLimit(sandbox.Path, limit);
+        var grower = AgentProcess.StartMemgrowth("grow", "--pattern", "linear", "--rate", "2", "--duration", "40");
+        sandbox.Adopt(grower, sandbox.Path);
+
+        var detected = agent.WaitFor(l => IsFor(l, "growth_detected", grower.Id), TimeSpan.FromSeconds(30));
+
+        Assert.True(detected is not null, "no growth_detected within 30 s for a 2 MB/s leak in a limited cgroup");
+        var d = detected.Value;
+        Assert.Equal(limit, d.GetProperty("memory_limit_bytes").GetInt64());
+        Assert.EndsWith(sandbox.Path, d.GetProperty("cgroup").GetString(), StringComparison.Ordinal);
+        var rate = d.GetProperty("growth_bytes_per_sec").GetDouble();
+        var seconds = d.GetProperty("seconds_to_limit").GetDouble();
+        // The group holds what the grower took since it moved in (tens of MiB at most by now).
+        Assert.InRange(seconds, (limit - (128L << 20)) / rate, limit / rate);
     }
 
     private static bool IsFor(JsonElement line, string type, int pid) =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using MemGrowth.NodeAgent.Tests.Probe;
 
 namespace MemGrowth.NodeAgent.Tests.EndToEnd;
 
@@ -31,8 +30,8 @@ public sealed class AgentProcess : IDisposable
 
     public string StatusPath { get; }
 
-    public static string MemgrowthDll => Path.Combine(EventLayoutTests.RepoRoot(), "src", "NodeAgent", "bin",
-        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name, "net10.0", "memgrowth.dll");
+    /// <summary>The agent as built beside the tests (a project reference copies it, its probe and config).</summary>
+    public static string MemgrowthDll => Path.Combine(AppContext.BaseDirectory, "memgrowth.dll");
 
     public static Process StartMemgrowth(params string[] args)
     {
