@@ -60,7 +60,9 @@ internal sealed class ProcessTracker : ReceiveActor
     private void OnTick(Tick tick)
     {
         // The source sends nothing while RSS stays within the minimum delta: silence means "unchanged".
-        if (tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds || _growth.Latest is null)
+        // Only an open detection needs that now (to resolve it); the window fills gaps by itself when
+        // the next sample comes, so the hundreds of quiet processes on a host cost nothing per tick.
+        if (!_growth.IsDetected || tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds)
         {
             return;
         }

@@ -184,4 +184,4 @@ internal sealed class AgentHost : IAsyncDisposable
 }
 
 internal sealed record AgentStatus(
-    DateTimeOffset Time, string Source, int Pid, int TrackedProcesses, long EventsReceived, long EventsDropped, long EventsInFlight, object? Probe);
+    DateTimeOffset Time, string Source, int Pid, int TrackedProcesses, long EventsReceived, long EventsDropped, long EventsInFlight, ProbeStatus? Probe);

@@ -61,7 +61,7 @@ internal sealed class BpfSource : IMemorySource
         _reader.Start();
     }
 
-    public object? Status()
+    public ProbeStatus? Status()
     {
         var s = _probe.ReadStats();
         WarnOnce(s.MapFull, ref _mapFullLogged,
@@ -106,9 +106,3 @@ internal sealed class BpfSource : IMemorySource
         }
     }
 }
-
-internal sealed record ProgramStatus(ulong RunTimeNs, ulong RunCount);
-
-internal sealed record ProbeStatus(
-    ulong Hits, ulong Samples, ulong RingDrops, ulong MapFull, ulong Unattributed, ulong Teardown, ulong Exits, ulong Flushes,
-    bool BpfStatsEnabled, Dictionary<string, ProgramStatus> Programs, long EventsRead);

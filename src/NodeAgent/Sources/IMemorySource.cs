@@ -12,6 +12,6 @@ internal interface IMemorySource : IDisposable
     /// <summary>Starts delivering batches on the source's own thread.</summary>
     void Start(Action<IReadOnlyList<SourceEvent>> deliver);
 
-    /// <summary>Source counters for the status file (null where the source keeps none).</summary>
-    object? Status();
+    /// <summary>The probe's counters for the status file; null for sources without a probe.</summary>
+    ProbeStatus? Status();
 }

@@ -14,7 +14,6 @@ internal sealed class PollingSource(TimeSpan interval, long minDeltaBytes, ILogg
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<ProcessKey, (long Footprint, string Comm)> _last = [];
     private Thread? _thread;
-    private long _polls;
 
     public string Name => "procfs";
 
@@ -36,7 +35,7 @@ internal sealed class PollingSource(TimeSpan interval, long minDeltaBytes, ILogg
         _thread.Start();
     }
 
-    public object? Status() => new { polls = Interlocked.Read(ref _polls), processes = _last.Count };
+    public ProbeStatus? Status() => null;
 
     public void Dispose()
     {
@@ -77,7 +76,6 @@ internal sealed class PollingSource(TimeSpan interval, long minDeltaBytes, ILogg
             _last.Remove(gone);
         }
 
-        Interlocked.Increment(ref _polls);
         return events;
     }
 
