@@ -51,6 +51,11 @@ internal sealed class ProcessTracker : ReceiveActor
             _firstSeen = e.FirstSeen;
         }
 
+        if (MonotonicClock.AgeAt(e.Sample.Time, _key.StartTicks) < _settings.StartupGraceSeconds)
+        {
+            return;
+        }
+
         // Samples from one source arrive in order; a late one after a tick is moved to the tick's time.
         var sample = e.Sample.Time < _lastSampleTime ? e.Sample with { Time = _lastSampleTime } : e.Sample;
         _lastSampleTime = sample.Time;

@@ -14,4 +14,10 @@ internal sealed record TrackerSettings(
     /// leak worth an alert; its own footprint is in the status file instead.
     /// </summary>
     public int IgnoredPid { get; init; } = Environment.ProcessId;
+
+    /// <summary>
+    /// Samples of a process younger than this are its start-up (exec, the loader, a runtime mapping its
+    /// libraries), not evidence of growth: a 30 MB start followed by a 1 MB/s leak is a 1 MB/s leak.
+    /// </summary>
+    public double StartupGraceSeconds { get; init; } = 1;
 }

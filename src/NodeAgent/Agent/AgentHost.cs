@@ -26,6 +26,7 @@ internal sealed class AgentHost : IAsyncDisposable
     private readonly string _host = Environment.MachineName;
     private long _eventsReceived;
     private long _dropsLogged;
+    private readonly IActorRef? _trace;
     private Timer? _statusTimer;
 
     private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes)
@@ -44,9 +45,16 @@ internal sealed class AgentHost : IAsyncDisposable
         // With JSON on stdout, human lines go to stderr so the JSON stream stays parseable.
         TextWriter? console = options.Quiet ? null : options.JsonlPath == "-" ? Console.Error : Console.Out;
         var publisher = _system.ActorOf(DetectionPublisher.Props(console, _jsonl), "detections");
-        var settings = new TrackerSettings(options.ToGrowthSettings(), _host, options.Interval.TotalSeconds, options.LivenessSweep);
+        var settings = new TrackerSettings(options.ToGrowthSettings(), _host, options.Interval.TotalSeconds, options.LivenessSweep)
+        {
+            StartupGraceSeconds = options.StartupGrace.TotalSeconds,
+        };
         _supervisor = _system.ActorOf(ProcessSupervisor.Props(settings, processes, publisher, _budget, () => MonotonicClock.NowSeconds), "processes");
         Publisher = publisher;
+        if (options.TracePath is { } trace)
+        {
+            _trace = _system.ActorOf(SampleTrace.Props(new StreamWriter(trace, append: false)), "trace");
+        }
     }
 
     public IActorRef Publisher { get; }
@@ -122,7 +130,9 @@ internal sealed class AgentHost : IAsyncDisposable
         Interlocked.Add(ref _eventsReceived, batch.Count);
         if (_budget.TryAcquire(batch.Count))
         {
-            _supervisor.Tell(new SourceBatch(batch));
+            var message = new SourceBatch(batch);
+            _supervisor.Tell(message);
+            _trace?.Tell(message);
             return;
         }
 

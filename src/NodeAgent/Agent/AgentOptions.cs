@@ -20,7 +20,7 @@ internal sealed record AgentOptions
     private static readonly HashSet<string> KnownKeys =
     [
         "source", "interval", "min-delta", "max-processes", "ring-buffer", "max-in-flight-events",
-        "confidence-threshold", "window", "liveness-sweep", "status-file",
+        "confidence-threshold", "window", "liveness-sweep", "status-file", "startup-grace",
     ];
 
     public SourceKind Source { get; init; } = SourceKind.Bpf;
@@ -41,10 +41,15 @@ internal sealed record AgentOptions
 
     public TimeSpan LivenessSweep { get; init; } = TimeSpan.FromSeconds(5);
 
+    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(1);
+
     public string? StatusFile { get; init; } = "/run/memgrowth/status.json";
 
     /// <summary>JSON lines destination: a path, "-" for stdout, or null for none.</summary>
     public string? JsonlPath { get; init; }
+
+    /// <summary>Write every source event to this CSV file (for replaying a session offline).</summary>
+    public string? TracePath { get; init; }
 
     /// <summary>No human lines on the console (JSON to stdout stays clean).</summary>
     public bool Quiet { get; init; }
@@ -65,6 +70,7 @@ internal sealed record AgentOptions
           --status-file PATH       counters for `memgrowth status` ("" to disable)
           --config FILE            HOCON file instead of config/memgrowth.hocon
           --duration DURATION      stop after this long
+          --trace PATH             write every sample to a CSV file, for offline replay
           --quiet                  no human-readable lines on the console
         """;
 
@@ -112,6 +118,7 @@ internal sealed record AgentOptions
                 "--config" => Skip(options, Value()),
                 "--duration" => options with { Duration = ParseDuration(Value(), name) },
                 "--quiet" => options with { Quiet = true },
+                "--trace" => options with { TracePath = Value() },
                 _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
             };
         }
@@ -200,6 +207,7 @@ internal sealed record AgentOptions
             ConfidenceThreshold = Read("confidence-threshold", k => config.GetDouble(k), d.ConfidenceThreshold),
             Window = Read("window", k => config.GetTimeSpan(k), d.Window),
             LivenessSweep = Read("liveness-sweep", k => config.GetTimeSpan(k), d.LivenessSweep),
+            StartupGrace = Read("startup-grace", k => config.GetTimeSpan(k), d.StartupGrace),
             StatusFile = Read("status-file", k => NullIfEmpty(config.GetString(k)), d.StatusFile),
             AkkaConfig = root,
         };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace MemGrowth.NodeAgent.Sources;
 
@@ -6,7 +7,7 @@ namespace MemGrowth.NodeAgent.Sources;
 /// CLOCK_MONOTONIC in seconds (Stopwatch reads it on Linux), the clock of the probe's timestamps, and
 /// the conversions to wall time and to /proc's start ticks.
 /// </summary>
-internal static class MonotonicClock
+internal static partial class MonotonicClock
 {
     /// <summary>USER_HZ: the unit of /proc/PID/stat's start time; 100 on every Linux architecture.</summary>
     public const long TicksPerSecond = 100;
@@ -17,4 +18,22 @@ internal static class MonotonicClock
         DateTimeOffset.UtcNow - TimeSpan.FromSeconds(NowSeconds - monotonicSeconds);
 
     public static ulong BoottimeNsToTicks(ulong ns) => ns / (1_000_000_000UL / TicksPerSecond);
+
+    /// <summary>
+    /// How old a process was at <paramref name="monotonicSeconds"/>: process start times are on the boot
+    /// clock (which also counts suspend), samples on the monotonic one.
+    /// </summary>
+    public static double AgeAt(double monotonicSeconds, ulong startTicks) =>
+        monotonicSeconds + BoottimeMinusMonotonic() - (startTicks / (double)TicksPerSecond);
+
+    private static unsafe double BoottimeMinusMonotonic()
+    {
+        const int clockBoottime = 7;
+        long* ts = stackalloc long[2];
+        var monotonic = NowSeconds;
+        return ClockGetTime(clockBoottime, ts) == 0 ? ts[0] + (ts[1] / 1e9) - monotonic : 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static unsafe partial int ClockGetTime(int clock, long* timespec);
 }

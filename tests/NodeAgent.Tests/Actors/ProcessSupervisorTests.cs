@@ -18,7 +18,8 @@ public sealed class ProcessSupervisorTests : TestKit
 {
     private const long MiB = 1024 * 1024;
     private readonly List<Process> _children = [];
-    private double _now = 1000;
+    // Samples are stamped from just past the start-up grace of the freshly started children.
+    private double _now = MonotonicClock.NowSeconds + 2;
 
     [Fact]
     public async Task Should_spawn_one_tracker_per_process_and_stop_it_on_exit()
