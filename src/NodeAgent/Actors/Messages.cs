@@ -6,7 +6,7 @@ namespace MemGrowth.NodeAgent.Actors;
 /// <summary>One poll's worth of source events, in the order the source saw them.</summary>
 internal sealed record SourceBatch(IReadOnlyList<SourceEvent> Events);
 
-/// <summary>Time passed; a tracker with no recent sample takes it as "unchanged".</summary>
+/// <summary>Time passed (Now = 0: read the clock); a detected tracker with no recent sample takes it as "unchanged".</summary>
 internal sealed record Tick(double Now);
 
 /// <summary>The process is gone (exit event, or found dead by the liveness sweep).</summary>

@@ -30,7 +30,6 @@ internal sealed class ProcessSupervisor : ReceiveActor, IWithTimers
 
         Receive<SourceBatch>(OnBatch);
         Receive<SourceEvent>(Handle);
-        Receive<Tick>(OnTick);
         Receive<Sweep>(_ => OnSweep());
         Receive<GetTrackedProcesses>(_ => Sender.Tell(new TrackedProcesses(_trackers.Keys.ToArray())));
     }
@@ -42,8 +41,6 @@ internal sealed class ProcessSupervisor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var interval = TimeSpan.FromSeconds(_settings.SampleIntervalSeconds);
-        Timers.StartPeriodicTimer("tick", TickNow.Instance, interval);
         Timers.StartPeriodicTimer("sweep", new Sweep(), _settings.LivenessSweep);
     }
 
@@ -89,16 +86,6 @@ internal sealed class ProcessSupervisor : ReceiveActor, IWithTimers
         tracker.Tell(e);
     }
 
-    private void OnTick(Tick tick)
-    {
-        var now = tick.Now > 0 ? tick.Now : _clock();
-        var message = new Tick(now);
-        foreach (var tracker in _trackers.Values)
-        {
-            tracker.Tell(message);
-        }
-    }
-
     private void OnSweep()
     {
         var now = _clock();
@@ -125,10 +112,4 @@ internal sealed class ProcessSupervisor : ReceiveActor, IWithTimers
     }
 
     private sealed record Sweep;
-
-    /// <summary>The periodic tick: time is read when it is handled.</summary>
-    private static class TickNow
-    {
-        public static Tick Instance { get; } = new(0);
-    }
 }

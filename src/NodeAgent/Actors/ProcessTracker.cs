@@ -10,7 +10,7 @@ namespace MemGrowth.NodeAgent.Actors;
 /// <see cref="ProcessGrowth"/> and turns its decisions into <see cref="Detection"/>s, looking up the
 /// cmdline, cgroup and memory limit only when there is something to report.
 /// </summary>
-internal sealed class ProcessTracker : ReceiveActor
+internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan DetailsMaxAge = TimeSpan.FromSeconds(5);
 
@@ -40,6 +40,8 @@ internal sealed class ProcessTracker : ReceiveActor
         Receive<ProcessGone>(OnGone);
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(ProcessKey key, string comm, double firstSeen, TrackerSettings settings, IHostProcesses host, IActorRef detections) =>
         Akka.Actor.Props.Create(() => new ProcessTracker(key, comm, firstSeen, settings, host, detections));
 
@@ -51,7 +53,7 @@ internal sealed class ProcessTracker : ReceiveActor
             _firstSeen = e.FirstSeen;
         }
 
-        if (MonotonicClock.AgeAt(e.Sample.Time, _key.StartTicks) < _settings.StartupGraceSeconds)
+        if (_settings.StartupGraceSeconds > 0 && MonotonicClock.AgeAt(e.Sample.Time, _key.StartTicks) < _settings.StartupGraceSeconds)
         {
             return;
         }
@@ -64,9 +66,14 @@ internal sealed class ProcessTracker : ReceiveActor
 
     private void OnTick(Tick tick)
     {
+        if (tick.Now <= 0)
+        {
+            tick = new Tick(MonotonicClock.NowSeconds);
+        }
+
         // The source sends nothing while RSS stays within the minimum delta: silence means "unchanged".
         // Only an open detection needs that now (to resolve it); the window fills gaps by itself when
-        // the next sample comes, so the hundreds of quiet processes on a host cost nothing per tick.
+        // the next sample comes.
         if (!_growth.IsDetected || tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds)
         {
             return;
@@ -98,6 +105,17 @@ internal sealed class ProcessTracker : ReceiveActor
         if (kind is not null)
         {
             Publish(kind.Value, now);
+        }
+
+        // Only a tracker with an open detection needs time to pass without samples (to resolve it):
+        // quiet processes, most of a host, get no timer at all.
+        if (_growth.IsDetected && !Timers.IsTimerActive("tick"))
+        {
+            Timers.StartPeriodicTimer("tick", new Tick(0), TimeSpan.FromSeconds(_settings.SampleIntervalSeconds));
+        }
+        else if (!_growth.IsDetected)
+        {
+            Timers.Cancel("tick");
         }
     }
 

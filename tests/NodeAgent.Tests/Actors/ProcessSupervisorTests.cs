@@ -90,6 +90,26 @@ public sealed class ProcessSupervisorTests : TestKit
     }
 
     [Fact]
+    public void Should_resolve_a_detection_when_the_samples_stop()
+    {
+        // The source sends nothing while RSS is unchanged: 30 s of growth that ended a second ago, then
+        // silence. Only the tracker's own timer can tell it that time passes.
+        _now = MonotonicClock.NowSeconds - 31;
+        var (supervisor, detections) = Start(startupGrace: 0);
+        var key = Spawn();
+        supervisor.Tell(Seen(key, 40 * MiB));
+        for (var second = 1; second <= 30; second++)
+        {
+            supervisor.Tell(SampleOf(key, (40 + second) * MiB));
+        }
+
+        detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthDetected, TimeSpan.FromSeconds(5));
+        var resolved = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthResolved, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(key, resolved.Process);
+    }
+
+    [Fact]
     public async Task Should_not_stall_or_detect_on_a_flat_process()
     {
         var (supervisor, detections) = Start();
@@ -119,12 +139,12 @@ public sealed class ProcessSupervisorTests : TestKit
         base.Dispose(disposing);
     }
 
-    private (IActorRef Supervisor, Akka.TestKit.TestProbe Detections) Start(TimeSpan? sweep = null)
+    private (IActorRef Supervisor, Akka.TestKit.TestProbe Detections) Start(TimeSpan? sweep = null, double startupGrace = 1)
     {
         Sys.EventStream.Subscribe(TestActor, typeof(ProcessTracked));
         Sys.EventStream.Subscribe(TestActor, typeof(ProcessUntracked));
         var detections = CreateTestProbe();
-        var settings = new TrackerSettings(GrowthSettings.Default, "test-host", 1.0, sweep ?? TimeSpan.FromMinutes(10)) { IgnoredPid = -1 };
+        var settings = new TrackerSettings(GrowthSettings.Default, "test-host", 1.0, sweep ?? TimeSpan.FromMinutes(10)) { IgnoredPid = -1, StartupGraceSeconds = startupGrace };
         var supervisor = Sys.ActorOf(ProcessSupervisor.Props(settings, new HostProcesses(), detections.Ref, null, () => _now));
         return (supervisor, detections);
     }
