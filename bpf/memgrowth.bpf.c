@@ -207,6 +207,13 @@ static __noinline void start_tracking(struct mm_struct *mm, struct task_struct *
 	emit(MG_EVENT_SEEN, tgid, &fresh, now);
 }
 
+/* Start times compared in USER_HZ ticks: user space seeds process_states from /proc, which has no more. */
+static __always_inline bool same_start(struct task_struct *owner, const struct mg_state *s)
+{
+	struct task_struct *leader = BPF_CORE_READ(owner, group_leader);
+	return BPF_CORE_READ(leader, start_boottime) / 10000000ULL == s->start_boottime_ns / 10000000ULL;
+}
+
 /*
  * Returns true when the process's state is now marked for the flush for the rest of this interval, so
  * that further hits on this CPU can stop at the per-CPU cache.
@@ -218,6 +225,13 @@ static __always_inline bool track_rss_change(struct mm_struct *mm, struct task_s
 	if (!s) {
 		if (BPF_CORE_READ(owner, flags) & (PF_KTHREAD | PF_EXITING))
 			return false; /* kernel threads are not tracked; an exiting process is not new */
+		start_tracking(mm, owner, tgid, jiffies);
+		return false;
+	}
+	if (!s->mm && !same_start(owner, s)) {
+		/* Seeded by user space from /proc for a process that has since exited, and its PID reused:
+		 * this is a new process. (Checked once: the first sample sets mm.) */
+		bpf_map_delete_elem(&process_states, &tgid);
 		start_tracking(mm, owner, tgid, jiffies);
 		return false;
 	}
@@ -306,7 +320,7 @@ struct flush_ctx {
 
 static long flush_one(void *map, __u32 *tgid, struct mg_state *s, struct flush_ctx *ctx)
 {
-	if (!s->dirty || ctx->jiffies - s->last_check_jiffies < mg_settings.interval_jiffies)
+	if (!s->dirty || !s->mm || ctx->jiffies - s->last_check_jiffies < mg_settings.interval_jiffies)
 		return 0;
 	s->last_check_jiffies = ctx->jiffies;
 	s->dirty = 0;

@@ -113,7 +113,8 @@ internal sealed class AgentHost : IAsyncDisposable
         // Processes already running are tracked at once, from /proc and from what the kernel already holds.
         var seed = RunningProcesses.Take(MonotonicClock.NowSeconds);
         var known = seed.Select(e => e.Key).ToHashSet();
-        var fromSource = _source.Snapshot().Where(e => !known.Contains(e.Key));
+        var fromSource = _source.Snapshot().Where(e => !known.Contains(e.Key)).ToList();
+        _source.Seed(seed);
         _supervisor.Tell(new SourceBatch([.. seed, .. fromSource]));
         _source.Start(Deliver);
 

@@ -39,7 +39,7 @@ internal sealed record AgentOptions
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(300);
 
-    public TimeSpan LivenessSweep { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan LivenessSweep { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(1);
 

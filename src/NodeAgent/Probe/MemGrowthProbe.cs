@@ -137,6 +137,29 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Adds processes user space found in /proc (and the kernel has not seen change yet) to
+    /// process_states, so their exit is reported by the kernel like any other. Entries the kernel
+    /// already holds are left alone. Returns how many were added.
+    /// </summary>
+    public int Seed(IEnumerable<(uint Tgid, MgState State)> processes)
+    {
+        const ulong noExist = 1; // BPF_NOEXIST
+        var fd = StatesFd;
+        var added = 0;
+        foreach (var (tgid, state) in processes)
+        {
+            var key = tgid;
+            var value = state;
+            if (Libbpf.MapUpdateElem(fd, &key, &value, noExist) == 0)
+            {
+                added++;
+            }
+        }
+
+        return added;
+    }
+
     /// <summary>The per-CPU stats, summed over CPUs.</summary>
     public MgStats ReadStats() => ReadStats(StatsFd);
 

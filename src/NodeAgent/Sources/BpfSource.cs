@@ -55,6 +55,29 @@ internal sealed class BpfSource : IMemorySource
         return events;
     }
 
+    public unsafe void Seed(IReadOnlyList<SourceEvent> running)
+    {
+        var nowNs = (ulong)(MonotonicClock.NowSeconds * 1e9);
+        var added = _probe.Seed(running.Select(e =>
+        {
+            var state = new MgState
+            {
+                StartBoottimeNs = e.Key.StartTicks * (1_000_000_000UL / MonotonicClock.TicksPerSecond),
+                FirstSeenNs = nowNs,
+                LastEmitNs = nowNs,
+                FilePages = e.Sample.FileBytes / _pageSize,
+                AnonPages = e.Sample.AnonBytes / _pageSize,
+                SwapPages = e.Sample.SwapBytes / _pageSize,
+                ShmemPages = e.Sample.ShmemBytes / _pageSize,
+                PeakPages = (ulong)(e.Sample.RssBytes / _pageSize),
+            };
+            var comm = Encoding.UTF8.GetBytes(e.Comm);
+            new ReadOnlySpan<byte>(comm, 0, Math.Min(comm.Length, 15)).CopyTo(new Span<byte>(state.Comm, 16));
+            return ((uint)e.Key.Pid, state);
+        }));
+        _logger.LogDebug("seeded {Added} of {Count} running processes into process_states", added, running.Count);
+    }
+
     public void Start(Action<IReadOnlyList<SourceEvent>> deliver)
     {
         _reader = new RingReader(_probe.EventsFd, deliver, _logger);

@@ -9,6 +9,9 @@ internal interface IMemorySource : IDisposable
     /// <summary>Processes the source already knows about, as Seen events (taken once at start).</summary>
     IReadOnlyList<SourceEvent> Snapshot();
 
+    /// <summary>Tells the source about processes found in /proc at start, so it reports their exits too.</summary>
+    void Seed(IReadOnlyList<SourceEvent> running);
+
     /// <summary>Starts delivering batches on the source's own thread.</summary>
     void Start(Action<IReadOnlyList<SourceEvent>> deliver);
 

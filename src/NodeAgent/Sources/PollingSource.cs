@@ -17,16 +17,15 @@ internal sealed class PollingSource(TimeSpan interval, long minDeltaBytes, ILogg
 
     public string Name => "procfs";
 
-    public IReadOnlyList<SourceEvent> Snapshot()
-    {
-        var now = MonotonicClock.NowSeconds;
-        var seed = RunningProcesses.Take(now, _reader);
-        foreach (var e in seed)
-        {
-            _last[e.Key] = (e.Sample.FootprintBytes, e.Comm);
-        }
+    /// <summary>Nothing beyond what the agent's own /proc scan found (<see cref="Seed"/>).</summary>
+    public IReadOnlyList<SourceEvent> Snapshot() => [];
 
-        return seed;
+    public void Seed(IReadOnlyList<SourceEvent> running)
+    {
+        foreach (var e in running)
+        {
+            _last.TryAdd(e.Key, (e.Sample.FootprintBytes, e.Comm));
+        }
     }
 
     public void Start(Action<IReadOnlyList<SourceEvent>> deliver)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using MemGrowth.NodeAgent.Probe;
 using MemGrowth.NodeAgent.Sources;
 using Xunit;
 
@@ -134,6 +135,45 @@ public sealed partial class ProbeTests(ProbeFixture probe)
         }
 
         Assert.Fail("could not get the kernel to reuse a PID in 20 attempts");
+    }
+
+    [Fact]
+    public void Should_report_the_exit_of_an_idle_process_that_was_running_before_the_probe()
+    {
+        // A process that never touches memory gives the kernel nothing to track; seeding process_states
+        // from /proc at start makes the kernel report its exit like any other.
+        using var idle = Process.Start("sleep", "30");
+        var key = new MemGrowth.Shared.Growth.ProcessKey(idle.Id, StartTicks(idle.Id));
+        using var fresh = MemGrowthProbe.Open(new ProbeSettings(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        fresh.Configure();
+        fresh.Load();
+        fresh.Attach();
+        var exits = new List<SourceEvent>();
+        using var reader = new RingReader(fresh.EventsFd, batch => { lock (exits) { exits.AddRange(batch.Where(e => e.Kind == SourceEventKind.Exit)); } },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        reader.Start();
+        var state = new MgState { StartBoottimeNs = key.StartTicks * 10_000_000UL };
+
+        Assert.Equal(1, fresh.Seed([((uint)idle.Id, state)]));
+        idle.Kill();
+        idle.WaitForExit();
+        var gone = MonotonicClock.NowSeconds;
+
+        SourceEvent? exit = null;
+        var watch = Stopwatch.StartNew();
+        while (exit is null && watch.Elapsed < Patience)
+        {
+            lock (exits)
+            {
+                exit = exits.FirstOrDefault(e => e.Key == key) is { Key.Pid: > 0 } e ? e : null;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        Assert.NotNull(exit);
+        Assert.True(exit.Value.Sample.Time - gone < 1.0);
+        Assert.DoesNotContain(fresh.ReadStates(), s => s.Tgid == idle.Id);
     }
 
     [Fact]

@@ -68,6 +68,9 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Library, EntryPoint = "bpf_map_lookup_elem", SetLastError = true)]
     public static partial int MapLookupElem(int fd, void* key, void* value);
 
+    [LibraryImport(Library, EntryPoint = "bpf_map_update_elem", SetLastError = true)]
+    public static partial int MapUpdateElem(int fd, void* key, void* value, ulong flags);
+
     [LibraryImport(Library, EntryPoint = "bpf_map_get_next_key", SetLastError = true)]
     public static partial int MapGetNextKey(int fd, void* key, void* nextKey);
 
