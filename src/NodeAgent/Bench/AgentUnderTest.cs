@@ -89,7 +89,7 @@ internal sealed class AgentUnderTest : IDisposable
                 return;
             }
 
-            _ = BenchNative.Kill(_process.Id, BenchNative.SigTerm);
+            _ = Probe.Native.Libc.Kill(_process.Id, Probe.Native.Libc.SigTerm);
             if (!_process.WaitForExit(TimeSpan.FromSeconds(15)))
             {
                 Console.Error.WriteLine($"[bench] agent {_process.Id} ignored SIGTERM for 15s: killing it");

@@ -16,7 +16,7 @@ internal static class OverheadBenchmark
             return 0;
         }
 
-        if (BenchNative.GetEuid() != 0)
+        if (Probe.Native.Libc.GetEuid() != 0)
         {
             throw new ArgumentException("bench overhead loads the eBPF probe and sets kernel.bpf_stats_enabled: run it as root");
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using MemGrowth.NodeAgent.Workload;
 
 namespace MemGrowth.NodeAgent.Bench;
 
@@ -21,9 +22,9 @@ internal static unsafe class PageFaultStorm
         long page = Environment.SystemPageSize;
         var length = (bytes + page - 1) / page * page;
         var stopwatch = Stopwatch.StartNew();
-        var region = BenchNative.Mmap(null, (nuint)length, BenchNative.ProtRead | BenchNative.ProtWrite,
-            BenchNative.MapPrivate | BenchNative.MapAnonymous, -1, 0);
-        if (region == BenchNative.MapFailed)
+        var region = WorkloadNative.Mmap(0, (nuint)length, WorkloadNative.ProtRead | WorkloadNative.ProtWrite,
+            WorkloadNative.MapPrivate | WorkloadNative.MapAnonymous, -1, 0);
+        if (region == WorkloadNative.MapFailed)
         {
             throw new BenchmarkException($"mmap of {length >> 20} MiB failed (errno {Marshal.GetLastPInvokeError()}): lower --storm-gib");
         }
@@ -32,7 +33,7 @@ internal static unsafe class PageFaultStorm
         {
             // With THP set to "always" a 2 MiB huge page would turn 512 faults into one, and the storm
             // would no longer be a storm. Failure only means THP is off, which is what we want anyway.
-            _ = BenchNative.Madvise(region, (nuint)length, BenchNative.MadvNoHugepage);
+            _ = WorkloadNative.Madvise(region, (nuint)length, WorkloadNative.MadvNoHugepage);
             var bytesPtr = (byte*)region;
             for (long offset = 0; offset < length; offset += page)
             {
@@ -42,7 +43,7 @@ internal static unsafe class PageFaultStorm
         }
         finally
         {
-            _ = BenchNative.Munmap(region, (nuint)length);
+            _ = WorkloadNative.Munmap(region, (nuint)length);
         }
 
         stopwatch.Stop();

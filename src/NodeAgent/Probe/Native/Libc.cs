@@ -18,6 +18,11 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
 
+    public const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEuid();
 
