@@ -24,6 +24,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
     private double _firstSeen;
     private ProcessDetails? _details;
     private double _detailsAt = double.NegativeInfinity;
+    private bool _settled;
 
     public ProcessTracker(ProcessKey key, string comm, double firstSeen, TrackerSettings settings, IHostProcesses host, IActorRef detections)
     {
@@ -53,9 +54,14 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
             _firstSeen = e.FirstSeen;
         }
 
-        if (_settings.StartupGraceSeconds > 0 && MonotonicClock.AgeAt(e.Sample.Time, _key.StartTicks) < _settings.StartupGraceSeconds)
+        if (!_settled)
         {
-            return;
+            if (_settings.StartupGraceSeconds > 0 && MonotonicClock.AgeAt(e.Sample.Time, _key.StartTicks) < _settings.StartupGraceSeconds)
+            {
+                return;
+            }
+
+            _settled = true;
         }
 
         // Samples from one source arrive in order; a late one after a tick is moved to the tick's time.
