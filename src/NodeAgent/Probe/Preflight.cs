@@ -83,8 +83,18 @@ internal static class Preflight
         {
             try
             {
-                using var mount = System.Diagnostics.Process.Start("mount", ["-t", "tracefs", "nodev", root]);
+                var info = new System.Diagnostics.ProcessStartInfo("mount", ["-t", "tracefs", "nodev", root])
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                using var mount = System.Diagnostics.Process.Start(info)!;
+                var error = mount.StandardError.ReadToEnd();
                 mount.WaitForExit();
+                if (mount.ExitCode != 0)
+                {
+                    log($"tracefs is not mounted and mounting it failed ({error.Trim()}); the probe does not need it");
+                }
             }
             catch (System.ComponentModel.Win32Exception e)
             {

@@ -20,12 +20,12 @@ internal sealed class BpfSource : IMemorySource
     public BpfSource(ProbeSettings settings, ILogger logger)
     {
         _logger = logger;
+        _probe = MemGrowthProbe.Open(settings, logger);
         if (!Preflight.EnsureTracefs(m => logger.LogInformation("{Message}", m)))
         {
             logger.LogDebug("kmem:rss_stat is not listed in tracefs; attaching through BTF (tp_btf) anyway");
         }
 
-        _probe = MemGrowthProbe.Open(settings, logger);
         try
         {
             _probe.Configure();

@@ -104,6 +104,26 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
         Assert.InRange(seconds, (limit - (128L << 20)) / rate, limit / rate);
     }
 
+    [Fact]
+    public void Should_explain_what_is_missing_when_not_privileged()
+    {
+        // The same agent as user nobody: no CAP_BPF, no CAP_PERFMON.
+        var info = new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp",
+            "dotnet", AgentProcess.MemgrowthDll, "run", "--status-file", ""])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var agentAsNobody = Process.Start(info)!;
+        var error = agentAsNobody.StandardError.ReadToEnd();
+        agentAsNobody.WaitForExit();
+
+        Assert.Equal(3, agentAsNobody.ExitCode);
+        Assert.Contains("needs root, or CAP_BPF and CAP_PERFMON", error, StringComparison.Ordinal);
+        Assert.Contains("--source procfs", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
+
     private static double Since(DateTimeOffset start, JsonElement line, string field) =>
         (line.GetProperty(field).GetDateTimeOffset() - start).TotalSeconds;
 
