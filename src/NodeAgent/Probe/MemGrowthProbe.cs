@@ -83,7 +83,7 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
             {
                 1 or 13 => "the kernel refused: run as root or with CAP_BPF + CAP_PERFMON (and check kernel.unprivileged_bpf_disabled / lockdown)",
                 7 => "a map is too large for the memlock limit or the kernel: lower --max-processes or the ring buffer size",
-                _ => "the kernel rejected the probe (the verifier's log is above at debug level): this needs kernel ≥ 5.8 with BTF and the rss_stat tracepoint",
+                _ => "the kernel rejected the probe (the verifier's log is above at debug level): this needs kernel ≥ 5.13 with BTF and the rss_stat tracepoint; run with --source procfs otherwise",
             };
             throw new ProbeException("load", errno, hint);
         }
@@ -105,7 +105,7 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
             {
                 var errno = Marshal.GetLastPInvokeError();
                 throw new ProbeException("attach", errno, name == "on_rss_stat"
-                    ? "cannot attach to the kmem:rss_stat tracepoint: it needs kernel ≥ 5.8 (tp_btf needs BTF); run with --source procfs otherwise"
+                    ? "cannot attach to the kmem:rss_stat tracepoint: it needs kernel ≥ 5.13 with BTF; run with --source procfs otherwise"
                     : $"cannot attach {name}");
             }
 

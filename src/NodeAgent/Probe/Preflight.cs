@@ -18,7 +18,7 @@ internal static class Preflight
         if (!File.Exists("/sys/kernel/btf/vmlinux"))
         {
             throw new ProbeException("preflight", 2,
-                "the kernel publishes no BTF (/sys/kernel/btf/vmlinux is missing): use a kernel built with CONFIG_DEBUG_INFO_BTF=y (≥ 5.8), or run with --source procfs");
+                "the kernel publishes no BTF (/sys/kernel/btf/vmlinux is missing): use a kernel built with CONFIG_DEBUG_INFO_BTF=y (≥ 5.13), or run with --source procfs");
         }
 
         if (!File.Exists(objectPath))
