@@ -47,31 +47,6 @@ internal static class ProcStat
         return (after.CpuTicks - before.CpuTicks) / TicksPerSecond / elapsed.TotalSeconds * 100;
     }
 
-    /// <summary>VmRSS in bytes, or null when the process is gone.</summary>
-    public static long? ReadRssBytes(int pid)
-    {
-        try
-        {
-            return ParseRssBytes(File.ReadAllText($"/proc/{pid}/status"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    public static long? ParseRssBytes(string status)
-    {
-        foreach (var line in status.Split('\n'))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                var kib = line["VmRSS:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-                return long.Parse(kib, NumberStyles.Integer, CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        // Kernel threads and zombies have no VmRSS line.
-        return null;
-    }
+    /// <summary>VmRSS in bytes, or null when the process is gone (kernel threads and zombies have none).</summary>
+    public static long? ReadRssBytes(int pid) => new Sources.ProcfsReader().ReadStatus(pid) is { VmRssBytes: > 0 } status ? status.VmRssBytes : null;
 }

@@ -153,9 +153,7 @@ public sealed class ProcessSupervisorTests : TestKit
     {
         var child = Process.Start("sleep", "60");
         _children.Add(child);
-        var stat = File.ReadAllText($"/proc/{child.Id}/stat");
-        var ticks = ulong.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
-        return new ProcessKey(child.Id, ticks);
+        return new ProcessKey(child.Id, new ProcfsReader().ReadStat(child.Id)!.Value.StartTicks);
     }
 
     private RssSample Sample(long anon) => new(_now, 0, anon, 0, 0);

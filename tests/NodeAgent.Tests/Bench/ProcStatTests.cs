@@ -1,3 +1,4 @@
+using MemGrowth.NodeAgent.Sources;
 using MemGrowth.NodeAgent.Bench;
 using Xunit;
 
@@ -37,8 +38,10 @@ public sealed class ProcStatTests
     [Fact]
     public void Should_read_vmrss_in_bytes_and_null_when_there_is_none()
     {
-        Assert.Equal(5432L * 1024, ProcStat.ParseRssBytes("Name:\tmemgrowth\nVmPeak:\t  9999 kB\nVmRSS:\t    5432 kB\nThreads:\t3\n"));
-        Assert.Null(ProcStat.ParseRssBytes("Name:\tkthreadd\nThreads:\t1\n"));
+        // One status parser for the project: the benchmark reads VmRSS through ProcfsParser.
+        Assert.Equal(5432L * 1024, ProcfsParser.ParseStatus("Name:\tmemgrowth\nVmPeak:\t  9999 kB\nVmRSS:\t    5432 kB\nThreads:\t3\n"u8).VmRssBytes);
+        Assert.Equal(0, ProcfsParser.ParseStatus("Name:\tkthreadd\nThreads:\t1\n"u8).VmRssBytes);
+        Assert.Null(ProcStat.ReadRssBytes(int.MaxValue));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MemGrowth.NodeAgent.Cgroups;
+using MemGrowth.NodeAgent.Sources;
 using MemGrowth.NodeAgent.Tests.Cgroups;
 using Xunit;
 
@@ -21,6 +22,7 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
         Assert.StartsWith("t=0", grower.StandardOutput.ReadLine(), StringComparison.Ordinal);
         var started = DateTimeOffset.UtcNow;
         var proc = new List<(double Time, long Rss)>();
+        var procfs = new ProcfsReader();
         var clock = Stopwatch.StartNew();
         JsonElement? detected = null, updated = null;
         try
@@ -29,9 +31,9 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
             // and then refined its rate over a longer span (its first growth_updated).
             while (clock.Elapsed < TimeSpan.FromSeconds(30) && updated is null)
             {
-                if (ReadVmRss(grower.Id) is { } rss)
+                if (procfs.ReadStatus(grower.Id) is { VmRssBytes: > 0 } status)
                 {
-                    proc.Add((clock.Elapsed.TotalSeconds, rss));
+                    proc.Add((clock.Elapsed.TotalSeconds, status.VmRssBytes));
                 }
 
                 var lines = agent.Lines();
@@ -141,25 +143,6 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
 
     private static bool IsFor(JsonElement line, string type, int pid) =>
         line.GetProperty("type").GetString() == type && line.TryGetProperty("pid", out var p) && p.GetInt32() == pid;
-
-    internal static long? ReadVmRss(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return null;
-    }
 
     /// <summary>Least-squares slope of RSS over time, in bytes per second.</summary>
     internal static double Slope(IReadOnlyList<(double Time, long Rss)> points)

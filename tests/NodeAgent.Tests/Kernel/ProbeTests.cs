@@ -188,25 +188,9 @@ public sealed partial class ProbeTests(ProbeFixture probe)
         Assert.DoesNotContain(probe.Probe.ReadStates(), s => kthreads.Contains((int)s.Tgid));
     }
 
-    private static bool IsKernelThread(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var flags = ulong.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[6], CultureInfo.InvariantCulture);
-            return (flags & 0x00200000) != 0;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    private static bool IsKernelThread(int pid) => new ProcfsReader().ReadStat(pid) is { IsKernelThread: true };
 
-    private static ulong StartTicks(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return ulong.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
-    }
+    private static ulong StartTicks(int pid) => new ProcfsReader().ReadStat(pid)!.Value.StartTicks;
 
     private static unsafe void PageOut(int pid, ulong address, ulong length)
     {
