@@ -23,4 +23,13 @@ internal enum GrowthPattern
 
     /// <summary>The rate for the first period seconds, then flat: growth that ends.</summary>
     Plateau,
+
+    /// <summary>
+    /// A garbage-collected runtime that leaks: a sawtooth whose collections free only down to leak × time,
+    /// so its troughs rise at the leak rate while its peaks hide it. Written gc-leak.
+    /// </summary>
+    GcLeak,
+
+    /// <summary>The rate for the first period seconds, then 90 % of it freed at once, then flat: must never be flagged.</summary>
+    Release,
 }

@@ -5,8 +5,8 @@ namespace MemGrowth.NodeAgent.Workload;
 /// <summary>
 /// Memory the grower holds, made resident page by page so it shows in RSS the moment it is allocated
 /// (an untouched mapping costs nothing and would show no growth at all). Grown in mappings of whole
-/// pages, freed newest first; freeing really returns the pages (munmap, and truncating the backing
-/// file), so a sawtooth's drop is visible too. Not thread-safe.
+/// pages, freed newest first down to the page; freeing really returns the pages (munmap, and truncating
+/// the backing file), so a sawtooth's drop is visible too. Not thread-safe.
 /// </summary>
 internal sealed unsafe class ResidentMemory : IDisposable
 {
@@ -60,21 +60,36 @@ internal sealed unsafe class ResidentMemory : IDisposable
         HeldBytes += length;
     }
 
-    /// <summary>Frees whole mappings, newest first, until at least <paramref name="bytes"/> are gone; returns what was freed.</summary>
+    /// <summary>
+    /// Frees <paramref name="bytes"/> rounded up to whole pages (or all there is), newest first; the
+    /// newest mapping left is cut at a page when only part of it must go, so a partial free (gc-leak's
+    /// troughs, the jitter region) lands on its target rather than up to a mapping below. Returns what was freed.
+    /// </summary>
     public long Free(long bytes)
     {
         long freed = 0;
         while (freed < bytes && _mappings.Count > 0)
         {
             var (address, length) = _mappings[^1];
-            _mappings.RemoveAt(_mappings.Count - 1);
-            _ = WorkloadNative.Munmap(address, (nuint)length);
-            freed += length;
-            HeldBytes -= length;
+            var wanted = bytes - freed;
+            // The tail goes: the newest mapping also ends the backing file, so the file can be cut with it.
+            var cut = wanted >= length ? length : (wanted + PageSize - 1) / PageSize * PageSize;
+            if (cut == length)
+            {
+                _mappings.RemoveAt(_mappings.Count - 1);
+            }
+            else
+            {
+                _mappings[^1] = (address, length - cut);
+            }
+
+            _ = WorkloadNative.Munmap(address + (nint)(length - cut), (nuint)cut);
+            freed += cut;
+            HeldBytes -= cut;
             if (_backing is not null)
             {
                 // Unmapping leaves a memfd's pages allocated and a file's pages cached: cut them off too.
-                _backingLength -= length;
+                _backingLength -= cut;
                 _ = WorkloadNative.Ftruncate(Fd, _backingLength);
             }
         }

@@ -18,12 +18,16 @@ public sealed class ResidentMemoryTests
     {
         var kind = Enum.Parse<MemoryKind>(name, ignoreCase: true);
         var before = Counter(kind);
-        long grown, freed;
+        long grown, halved, freed;
         using (var memory = new ResidentMemory(kind))
         {
             memory.Grow(Size);
             Assert.Equal(Size, memory.HeldBytes);
             grown = Counter(kind) - before;
+
+            Assert.Equal(Size / 2, memory.Free(Size / 2)); // half of one mapping: cut, not dropped
+            Assert.Equal(Size / 2, memory.HeldBytes);
+            halved = Counter(kind) - before;
 
             memory.Free(long.MaxValue);
             Assert.Equal(0, memory.HeldBytes);
@@ -31,6 +35,7 @@ public sealed class ResidentMemoryTests
         }
 
         Assert.InRange(grown, Size * 0.9, Size * 1.1);
+        Assert.InRange(halved, Size * 0.4, Size * 0.6);
         Assert.True(freed < Size / 4, $"{kind}: {freed >> 20} MiB still resident after freeing");
     }
 
@@ -53,17 +58,25 @@ public sealed class ResidentMemoryTests
         Assert.InRange(memory.HeldBytes, page + 1_048_570 - page, page + 1_048_570);
     }
 
-    [Fact]
-    public void Should_free_newest_first_in_whole_mappings()
+    [Theory]
+    [InlineData("anon")]
+    [InlineData("file")]
+    [InlineData("shmem")]
+    public void Should_free_newest_first_down_to_the_page(string name)
     {
-        using var memory = new ResidentMemory(MemoryKind.Shmem);
+        var page = Environment.SystemPageSize;
+        using var memory = new ResidentMemory(Enum.Parse<MemoryKind>(name, ignoreCase: true));
         memory.Grow(1 << 20);
         memory.Grow(2 << 20);
 
-        Assert.Equal(2 << 20, memory.Free(1));
-        Assert.Equal(1 << 20, memory.HeldBytes);
-        memory.Grow(1 << 20); // the memfd was cut back, so this maps fresh pages at the end again
-        Assert.Equal(2 << 20, memory.HeldBytes);
+        Assert.Equal(page, memory.Free(1));
+        Assert.Equal((3 << 20) - page, memory.HeldBytes);
+        Assert.Equal((2 << 20) + page, memory.Free((2 << 20) + 1)); // the rest of the newest, and a page of the one before
+        Assert.Equal((1 << 20) - (2 * page), memory.HeldBytes);
+        memory.Grow(2 << 20); // the backing was cut back, so this maps fresh pages at the end again
+        Assert.Equal((3 << 20) - (2 * page), memory.HeldBytes);
+        Assert.Equal((3 << 20) - (2 * page), memory.Free(long.MaxValue));
+        Assert.Equal(0, memory.HeldBytes);
     }
 
     private static long Counter(MemoryKind kind)
