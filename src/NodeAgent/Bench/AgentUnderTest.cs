@@ -32,12 +32,16 @@ internal sealed class AgentUnderTest : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The agent's --jsonl output.</summary>
+    public string JsonlPath => _jsonlPath;
+
+    /// <param name="extraArguments">More `memgrowth run` options, e.g. --trace PATH.</param>
     public static async Task<AgentUnderTest> StartAsync(
-        string executable, string source, string workDir, ChildProcesses children, CancellationToken ct)
+        string executable, string source, string workDir, ChildProcesses children, CancellationToken ct, IReadOnlyList<string>? extraArguments = null)
     {
         var stem = Path.Combine(workDir, $"agent-{Interlocked.Increment(ref s_started)}-{source}");
         // The same 1 s resolution for both sources, so bpf and procfs are compared like for like.
-        string[] args = ["run", "--source", source, "--interval", "1s", "--jsonl", stem + ".jsonl", "--status-file", stem + ".status.json", "--quiet"];
+        string[] args = ["run", "--source", source, "--interval", "1s", "--jsonl", stem + ".jsonl", "--status-file", stem + ".status.json", "--quiet", .. extraArguments ?? []];
         var agent = new AgentUnderTest(children.Start(executable, args, "/dev/null", stem + ".log"), source, stem);
         try
         {

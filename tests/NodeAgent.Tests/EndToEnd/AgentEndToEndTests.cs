@@ -18,7 +18,8 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
     public void Should_detect_a_1MBps_leak_within_10s_at_the_rate_proc_shows()
     {
         using var grower = AgentProcess.StartMemgrowth("grow", "--pattern", "linear", "--rate", "1", "--duration", "40");
-        // The leak starts when the grower says t=0 (after the runtime's own start-up).
+        // The leak starts when the grower says so (after the runtime's own start-up), then t=0 follows.
+        Assert.StartsWith($"pid={grower.Id} start", grower.StandardOutput.ReadLine(), StringComparison.Ordinal);
         Assert.StartsWith("t=0", grower.StandardOutput.ReadLine(), StringComparison.Ordinal);
         var started = DateTimeOffset.UtcNow;
         var proc = new List<(double Time, long Rss)>();
