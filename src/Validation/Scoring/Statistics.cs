@@ -1,0 +1,110 @@
+namespace MemGrowth.Validation.Scoring;
+
+/// <summary>The few descriptive statistics the methodology asks for: rank correlation, percentiles, latency summaries.</summary>
+internal static class Statistics
+{
+    /// <summary>
+    /// Spearman's rank correlation: Pearson's correlation of the ranks, tied values sharing the average of
+    /// the ranks they span (so it stays exact with ties, unlike the 1 − 6Σd²/n(n²−1) shortcut).
+    /// NaN with fewer than 3 pairs or when either side is constant, where the correlation is undefined.
+    /// </summary>
+    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Count != y.Count)
+        {
+            throw new ArgumentException($"Spearman needs pairs: {x.Count} x values against {y.Count} y values.", nameof(y));
+        }
+
+        if (x.Count < 3)
+        {
+            return double.NaN;
+        }
+
+        return Pearson(Ranks(x), Ranks(y));
+    }
+
+    /// <summary>
+    /// The <paramref name="p"/>-th percentile (0–100), interpolating linearly between the closest ranks
+    /// (rank (n − 1)·p/100 over the sorted values, as numpy's default and Excel's PERCENTILE.INC). NaN when empty.
+    /// </summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (!(p is >= 0 and <= 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p, "A percentile is between 0 and 100.");
+        }
+
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        return SortedPercentile(sorted, p);
+    }
+
+    /// <summary>Count, mean, min, median, p95 and max of durations in seconds; <see cref="LatencyStats.Empty"/> when there are none.</summary>
+    public static LatencyStats Latency(IEnumerable<double> seconds)
+    {
+        ArgumentNullException.ThrowIfNull(seconds);
+        var sorted = seconds.ToArray();
+        if (sorted.Length == 0)
+        {
+            return LatencyStats.Empty;
+        }
+
+        Array.Sort(sorted);
+        return new LatencyStats(sorted.Length, sorted.Average(), sorted[0], SortedPercentile(sorted, 50), SortedPercentile(sorted, 95), sorted[^1]);
+    }
+
+    private static double SortedPercentile(double[] sorted, double p)
+    {
+        var rank = (sorted.Length - 1) * p / 100;
+        var below = (int)Math.Floor(rank);
+        var above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + ((rank - below) * (sorted[above] - sorted[below]));
+    }
+
+    /// <summary>1-based ranks, ties given the average rank of their run.</summary>
+    private static double[] Ranks(IReadOnlyList<double> values)
+    {
+        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
+        var ranks = new double[values.Count];
+        for (var first = 0; first < order.Length;)
+        {
+            var last = first;
+            while (last + 1 < order.Length && values[order[last + 1]].Equals(values[order[first]]))
+            {
+                last++;
+            }
+
+            var average = ((first + last) / 2.0) + 1;
+            for (var i = first; i <= last; i++)
+            {
+                ranks[order[i]] = average;
+            }
+
+            first = last + 1;
+        }
+
+        return ranks;
+    }
+
+    private static double Pearson(double[] x, double[] y)
+    {
+        double meanX = x.Average(), meanY = y.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            double dx = x[i] - meanX, dy = y[i] - meanY;
+            sxy += dx * dy;
+            sxx += dx * dx;
+            syy += dy * dy;
+        }
+
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+    }
+}
