@@ -29,5 +29,23 @@ for project in "$root"/tests/*/*.Tests.csproj; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + t - e))
 done
 
+# Detection quality against the real agent: every target of `memgrowth validate --quick` counts as one
+# test, so a regression in the classifier fails the build. It needs root and the eBPF probe.
+echo "=== memgrowth validate --quick"
+if [ "$(id -u)" -ne 0 ] && [ "${CI:-}" != "true" ]; then
+  echo "validate --quick needs root (eBPF): run the suite as root to include it"
+  skipped=$((skipped + 1))
+else
+  log="$results/validate.log"
+  "$root/src/NodeAgent/bin/Release/net10.0/memgrowth" validate --quick --out "$results/validate" 2>&1 | tee "$log"
+  met=$(grep -c '^target met' "$log")
+  missed=$(grep -c '^target MISSED' "$log")
+  if ! grep -q '^validate: ' "$log"; then
+    echo "memgrowth validate --quick did not finish (see above)"
+    missed=$((missed + 1))
+  fi
+  passed=$((passed + met)); failed=$((failed + missed))
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -16,6 +16,7 @@ internal static class Program
           status   the running agent's counters and the probe's cost per hit
           grow     synthetic memory grower for tests and demos                  memgrowth grow --help
           bench    benchmarks: memgrowth bench overhead --help
+          validate detection quality: the labelled scenario corpus against the real agent  memgrowth validate --help
         """;
 
     public static async Task<int> Main(string[] args)
@@ -34,6 +35,7 @@ internal static class Program
                 "run" => await RunCommand.RunAsync(rest, cts.Token).ConfigureAwait(false),
                 "status" => StatusCommand.Run(rest, Console.Out),
                 "grow" => Grower.Run(rest, Console.Out, cts.Token),
+                "validate" => await Validate.ValidateCommand.RunAsync(rest, Console.Out, cts.Token).ConfigureAwait(false),
                 "bench" when rest.FirstOrDefault() == "overhead" => OverheadBenchmark.Run(rest[1..], Console.Out, cts.Token),
                 null or "help" or "--help" or "-h" => Help(0),
                 _ => Help(2),

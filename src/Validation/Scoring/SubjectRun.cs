@@ -13,12 +13,13 @@ namespace MemGrowth.Validation.Scoring;
 /// <param name="Launched">When the runner started the process.</param>
 /// <param name="LeakStart">When the growth began (the grower's first growing second); null when it never grows.</param>
 /// <param name="GrowthEnd">When the growth stopped (the grower's hold began, or it exited); null when it never grows.</param>
-/// <param name="Period">The cycle of a periodic process (seconds), for the "not flagged again after one cycle" rule.</param>
+/// <param name="Period">The cycle of a periodic process (seconds): for an ambiguous one, the "not flagged again after one cycle" rule; for a burst leak, the spacing of its steps.</param>
 /// <param name="Truth">/proc's VmRSS of the process, about once per second.</param>
 /// <param name="Reports">What the agent said about the process, in order.</param>
 /// <param name="FirstTracked">When the agent first had the process (its first trace line).</param>
 /// <param name="ExitSeen">When the agent handled the process's exit (its exit trace line).</param>
 /// <param name="ExpectedLimitBytes">The memory limit the process runs under, when the scenario sets one.</param>
+/// <param name="ProcessStart">When the process started, on the same clock (from its start time in /proc, as the trace gives it).</param>
 public sealed record SubjectRun(
     string Scenario,
     string Variant,
@@ -34,4 +35,5 @@ public sealed record SubjectRun(
     IReadOnlyList<AgentReport> Reports,
     double? FirstTracked,
     double? ExitSeen,
-    long? ExpectedLimitBytes);
+    long? ExpectedLimitBytes,
+    double? ProcessStart = null);

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using MemGrowth.NodeAgent.Agent;
+using MemGrowth.NodeAgent.Bench;
+using MemGrowth.NodeAgent.Probe;
+using MemGrowth.NodeAgent.Sources;
+using MemGrowth.Validation.Corpus;
+using MemGrowth.Validation.Replay;
+using MemGrowth.Validation.Report;
+using MemGrowth.Validation.Run;
+using MemGrowth.Validation.Scoring;
+
+namespace MemGrowth.NodeAgent.Validate;
+
+/// <summary>
+/// `memgrowth validate`: the test methodology, automated. Starts the real agent (eBPF) with --jsonl and
+/// --trace, runs the labelled corpus against it, then scores every process (live detections), replays the
+/// traces for the threshold sweep and the baseline rule, and writes report.md, the plots and traces.jsonl.gz.
+/// </summary>
+internal static class ValidateCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken ct)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            await stdout.WriteLineAsync(ValidateOptions.Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        var options = ValidateOptions.Parse(args);
+        var executable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where the memgrowth executable is");
+        var output = Path.GetFullPath(options.OutputDirectory);
+        var work = Path.Combine(output, "raw");
+        Directory.CreateDirectory(work);
+        foreach (var stale in Directory.GetFiles(work))
+        {
+            File.Delete(stale);
+        }
+
+        var groups = ScenarioCorpus.Draw(options.Quick, options.Variants, options.Seed);
+        var command = "memgrowth validate " + string.Join(' ', args);
+        await stdout.WriteLineAsync($"[validate] {groups.Count} scenario runs ({groups.Sum(g => g.Count)} launches), seed {options.Seed}, {options.Concurrency} at once; output in {output}").ConfigureAwait(false);
+
+        var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
+        var wallMinusMonotonic = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0) - MonotonicClock.NowSeconds;
+        var tracePath = Path.Combine(work, "trace.csv");
+        using var children = new ChildProcesses();
+        IReadOnlyList<LaunchedProcess> launched;
+        PerformanceImpact performance;
+        string jsonl;
+        using (var agent = await AgentUnderTest.StartAsync(executable, "bpf", work, children, ct, ["--trace", tracePath]).ConfigureAwait(false))
+        {
+            jsonl = agent.JsonlPath;
+            var before = ProcStat.Read(agent.Pid);
+            var agentClock = Stopwatch.StartNew();
+            using var peak = new PeakRss(agent.Pid);
+            launched = await new CorpusRunner(executable, work, children, stdout).RunAsync(groups, options.Concurrency, ct).ConfigureAwait(false);
+
+            // Let the agent handle the last exits before it stops.
+            await Task.Delay(TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
+            var after = ProcStat.Read(agent.Pid);
+            var elapsed = agentClock.Elapsed;
+            agent.Stop();
+            var traceLines = File.ReadLines(tracePath).Count() - 1;
+            performance = new PerformanceImpact(
+                ProcStat.CpuPercent(before, after, elapsed), peak.PeakBytes / 1048576.0, traceLines / elapsed.TotalSeconds, 0);
+        }
+
+        var traces = TraceCsv.Parse(File.ReadLines(tracePath));
+        performance = performance with { TrackedProcesses = traces.Count };
+        var reports = DetectionLog.Parse(File.ReadLines(jsonl), wallMinusMonotonic);
+        var recorded = launched
+            .OrderBy(p => p.Launch.Scenario, StringComparer.Ordinal).ThenBy(p => p.Launched)
+            .Select(p => SubjectAssembler.Assemble(p, traces, reports))
+            .Select(a => new RecordedProcess(a.Run, a.Trace))
+            .ToList();
+        RecordedCorpus.Save(Path.Combine(output, "traces.jsonl.gz"), recorded);
+
+        var agentOptions = AgentOptions.Parse([], Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
+        var evaluation = Evaluation.Run(recorded, agentOptions.ToGrowthSettings(), agentOptions.StartupGrace.TotalSeconds, options.Seed);
+        var report = new ValidationReport(
+            started, command, options.Seed, options.Quick, KernelRelease(), RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
+            MachineDescription(), clock.Elapsed, evaluation.Scores, evaluation.Ours, evaluation.Baseline, evaluation.Sweep,
+            evaluation.Targets, performance, evaluation.Issues);
+        var plots = Plots.WriteAll(report, output);
+        await File.WriteAllTextAsync(Path.Combine(output, "report.md"), MarkdownReport.Write(report, plots), ct).ConfigureAwait(false);
+
+        foreach (var target in evaluation.Targets)
+        {
+            await stdout.WriteLineAsync($"target {(target.Met ? "met   " : "MISSED")} {target.Name}: {target.Measured} (target {target.Target}; baseline {target.Baseline})").ConfigureAwait(false);
+        }
+
+        foreach (var issue in evaluation.Issues)
+        {
+            await stdout.WriteLineAsync($"issue: {issue}").ConfigureAwait(false);
+        }
+
+        var met = evaluation.Targets.Count(t => t.Met);
+        await stdout.WriteLineAsync($"validate: {met} targets met, {evaluation.Targets.Count - met} missed; report {Path.Combine(output, "report.md")} ({clock.Elapsed.TotalMinutes:0.0} min)").ConfigureAwait(false);
+        return met == evaluation.Targets.Count ? 0 : 1;
+    }
+
+    private static string KernelRelease() => File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+
+    private static string MachineDescription()
+    {
+        var model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return string.Create(CultureInfo.InvariantCulture, $"{model}, {Environment.ProcessorCount} vCPU, {long.Parse(memory, CultureInfo.InvariantCulture) / 1048576.0:0} GiB");
+    }
+
+    /// <summary>Samples a process's VmRSS once a second and keeps the highest.</summary>
+    private sealed class PeakRss : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _peak;
+
+        public PeakRss(int pid) => _timer = new Timer(_ => Interlocked.Exchange(ref _peak, Math.Max(Interlocked.Read(ref _peak), ProcStat.ReadRssBytes(pid) ?? 0)), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+        public long PeakBytes => Interlocked.Read(ref _peak);
+
+        public void Dispose() => _timer.Dispose();
+    }
+}

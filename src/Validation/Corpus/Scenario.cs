@@ -1,0 +1,8 @@
+namespace MemGrowth.Validation.Corpus;
+
+/// <summary>
+/// A labelled scenario: a name, what it stands for, and how to draw one concrete run of it (rates, periods,
+/// noise and start delays are random within the scenario's ranges, from a seeded generator).
+/// </summary>
+/// <param name="Quick">Part of the `--quick` subset run in CI.</param>
+public sealed record Scenario(string Name, Expectation Expect, string Description, bool Quick, Func<Random, IReadOnlyList<Launch>> Draw);

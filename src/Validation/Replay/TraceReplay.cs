@@ -1,0 +1,89 @@
+using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Messages;
+using MemGrowth.Validation.Scoring;
+
+namespace MemGrowth.Validation.Replay;
+
+/// <summary>
+/// Feeds a recorded sample stream through the same growth analysis the agent's per-process tracker runs
+/// (<see cref="ProcessGrowth"/>), the way the tracker does: samples from the process's first
+/// <c>startupGrace</c> seconds are not evidence, and while a detection is open, time passing without
+/// samples is fed in once per sample interval (so detections resolve). Milliseconds per process.
+/// </summary>
+public static class TraceReplay
+{
+    public static IReadOnlyList<AgentReport> Run(ProcessTrace trace, GrowthSettings settings, double startupGraceSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(settings);
+        var growth = new ProcessGrowth(settings);
+        var reports = new List<AgentReport>();
+        var interval = settings.SampleIntervalSeconds;
+        var last = double.NegativeInfinity;
+        var settled = startupGraceSeconds <= 0;
+
+        void Ticks(double until)
+        {
+            // The tracker's timer fires every interval while detected; it feeds time once samples are late.
+            var tick = last + interval;
+            while (growth.IsDetected && tick < until)
+            {
+                if (tick - last >= 1.5 * interval)
+                {
+                    Emit(growth.AdvanceTo(tick), tick);
+                    last = tick;
+                }
+
+                tick += interval;
+            }
+        }
+
+        void Emit(DetectionChange change, double time)
+        {
+            DetectionKind? kind = change switch
+            {
+                DetectionChange.Detected => DetectionKind.GrowthDetected,
+                DetectionChange.Updated => DetectionKind.GrowthUpdated,
+                DetectionChange.Resolved => DetectionKind.GrowthResolved,
+                _ => null,
+            };
+            if (kind is { } k)
+            {
+                var a = growth.Current;
+                reports.Add(new AgentReport(time, k, a.Pattern, a.BytesPerSecond, a.Confidence, a.GrowthStartedAt,
+                    growth.Latest?.RssBytes ?? 0, null, null));
+            }
+        }
+
+        foreach (var sample in trace.Samples)
+        {
+            if (!settled)
+            {
+                if (sample.Age < startupGraceSeconds)
+                {
+                    continue;
+                }
+
+                settled = true;
+            }
+
+            Ticks(sample.Time);
+            var time = Math.Max(sample.Time, last);
+            Emit(growth.Observe(sample.ToRssSample() with { Time = time }), time);
+            last = time;
+        }
+
+        if (trace.Exit is { } exit)
+        {
+            Ticks(exit);
+            if (growth.IsDetected)
+            {
+                var a = growth.Current;
+                reports.Add(new AgentReport(exit, DetectionKind.ProcessExited, a.Pattern, a.BytesPerSecond, a.Confidence, a.GrowthStartedAt,
+                    growth.Latest?.RssBytes ?? 0, null, null));
+            }
+        }
+
+        return reports;
+    }
+}
