@@ -78,9 +78,10 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         }
 
         // The source sends nothing while RSS stays within the minimum delta: silence means "unchanged".
-        // Only an open detection needs that now (to resolve it); the window fills gaps by itself when
-        // the next sample comes.
-        if (!_growth.IsDetected || tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds)
+        // Only growth under way needs that now: an open detection to resolve, and growth not yet confirmed,
+        // whose evidence grows as the new level holds (a burst's step is only a step once it stays). The
+        // window fills gaps by itself when the next sample comes.
+        if (!NeedsTime || tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds)
         {
             return;
         }
@@ -113,17 +114,20 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
             Publish(kind.Value, now);
         }
 
-        // Only a tracker with an open detection needs time to pass without samples (to resolve it):
-        // quiet processes, most of a host, get no timer at all.
-        if (_growth.IsDetected && !Timers.IsTimerActive("tick"))
+        // Only a tracker with growth under way needs time to pass without samples: quiet processes,
+        // most of a host, get no timer at all.
+        if (NeedsTime && !Timers.IsTimerActive("tick"))
         {
             Timers.StartPeriodicTimer("tick", new Tick(0), TimeSpan.FromSeconds(_settings.SampleIntervalSeconds));
         }
-        else if (!_growth.IsDetected)
+        else if (!NeedsTime)
         {
             Timers.Cancel("tick");
         }
     }
+
+    /// <summary>An open detection, or growth that is not over: both change as time passes without samples.</summary>
+    private bool NeedsTime => _growth.IsDetected || _growth.Current.Pattern != GrowthPattern.Stable;
 
     private void Publish(DetectionKind kind, double now)
     {

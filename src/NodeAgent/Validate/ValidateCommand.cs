@@ -29,6 +29,11 @@ internal static class ValidateCommand
         }
 
         var options = ValidateOptions.Parse(args);
+        if (options.Replay is not null)
+        {
+            return await ReplayAsync(options, args, stdout, ct).ConfigureAwait(false);
+        }
+
         var executable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where the memgrowth executable is");
         var output = Path.GetFullPath(options.OutputDirectory);
         var work = Path.Combine(output, "raw");
@@ -78,8 +83,68 @@ internal static class ValidateCommand
             .ToList();
         RecordedCorpus.Save(Path.Combine(output, "traces.jsonl.gz"), recorded);
 
+        return await ReportAsync(recorded, options, command, started, clock, performance, output, stdout, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Scores a recorded run through this build's classifier, offline: the tuning loop, in seconds.</summary>
+    private static async Task<int> ReplayAsync(ValidateOptions options, string[] args, TextWriter stdout, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var (settings, grace) = AgentSettings();
+        var recorded = RecordedCorpus.Load(options.Replay!);
+        if (options.Explain is { } pid)
+        {
+            Explain(recorded.FirstOrDefault(p => p.Run.Pid == pid) ?? throw new ArgumentException($"pid {pid} is not in {options.Replay}"), settings, grace, stdout);
+            return 0;
+        }
+
+        // The replay knows no cgroups: it keeps the limit the live agent reported.
+        var replayed = recorded.Select(p => p with
+        {
+            Run = p.Run with
+            {
+                Reports = p.Trace is null ? [] : [.. TraceReplay.Run(p.Trace, settings, grace)
+                    .Select(r => r with { MemoryLimitBytes = p.Run.Reports.FirstOrDefault(l => l.MemoryLimitBytes is not null)?.MemoryLimitBytes })],
+            },
+        }).ToList();
+        var output = Path.GetFullPath(options.OutputDirectory);
+        Directory.CreateDirectory(output);
+        var performance = new PerformanceImpact(double.NaN, double.NaN, double.NaN, recorded.Count);
+        return await ReportAsync(replayed, options, "memgrowth validate " + string.Join(' ', args), DateTimeOffset.UtcNow, clock, performance, output, stdout, ct).ConfigureAwait(false);
+    }
+
+    private static void Explain(RecordedProcess process, Shared.Growth.GrowthSettings settings, double grace, TextWriter stdout)
+    {
+        var run = process.Run;
+        var zero = run.LeakStart ?? run.Launched;
+        stdout.WriteLine($"{run.Scenario} pid {run.Pid} ({run.Variant}), {run.Expect}; times from the leak start");
+        var growth = new Shared.Growth.ProcessGrowth(settings);
+        foreach (var sample in process.Trace?.Samples ?? [])
+        {
+            if (sample.Age < grace)
+            {
+                continue;
+            }
+
+            var change = growth.Observe(sample.ToRssSample());
+            var a = growth.Current;
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{sample.Time - zero,7:0.00}s {sample.FootprintBytes / 1048576.0,9:0.00} MiB  {a.Pattern,-12} {a.BytesPerSecond / 1048576.0,8:0.000} MiB/s conf {a.Confidence:0.000} since {a.GrowthStartedAt - zero:0.0}s {(change == Shared.Growth.DetectionChange.None ? "" : change.ToString())}"));
+        }
+    }
+
+    private static (Shared.Growth.GrowthSettings Settings, double Grace) AgentSettings()
+    {
         var agentOptions = AgentOptions.Parse([], Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
-        var evaluation = Evaluation.Run(recorded, agentOptions.ToGrowthSettings(), agentOptions.StartupGrace.TotalSeconds, options.Seed);
+        return (agentOptions.ToGrowthSettings(), agentOptions.StartupGrace.TotalSeconds);
+    }
+
+    private static async Task<int> ReportAsync(
+        IReadOnlyList<RecordedProcess> recorded, ValidateOptions options, string command, DateTimeOffset started, Stopwatch clock,
+        PerformanceImpact performance, string output, TextWriter stdout, CancellationToken ct)
+    {
+        var (settings, grace) = AgentSettings();
+        var evaluation = Evaluation.Run(recorded, settings, grace, options.Seed);
         var report = new ValidationReport(
             started, command, options.Seed, options.Quick, KernelRelease(), RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
             MachineDescription(), clock.Elapsed, evaluation.Scores, evaluation.Ours, evaluation.Baseline, evaluation.Sweep,

@@ -3,10 +3,13 @@ using System.Globalization;
 namespace MemGrowth.NodeAgent.Validate;
 
 /// <summary>The arguments of <c>memgrowth validate</c>, checked.</summary>
-internal sealed record ValidateOptions(bool Quick, int Seed, int Variants, int Concurrency, string OutputDirectory)
+/// <param name="Replay">A recorded run (traces.jsonl.gz) to score offline through today's classifier, instead of a live run.</param>
+/// <param name="Explain">With <paramref name="Replay"/>: print the assessment after every sample of this pid.</param>
+internal sealed record ValidateOptions(bool Quick, int Seed, int Variants, int Concurrency, string OutputDirectory, string? Replay = null, int? Explain = null)
 {
     public const string Usage = """
         usage: memgrowth validate [--quick] [--seed N] [--variants N] [--concurrency N] [--out DIR]
+               memgrowth validate --replay DIR/traces.jsonl.gz [--explain PID] [--out DIR]
           runs the labelled scenario corpus against the real agent (eBPF) on this host, scores every process,
           replays the recorded traces for a threshold sweep and the baseline rule, and writes the test report
           (report.md), plots (PNG) and recorded traces (traces.jsonl.gz) to DIR.
@@ -15,6 +18,8 @@ internal sealed record ValidateOptions(bool Quick, int Seed, int Variants, int C
           --variants     draws of each scenario in a full run (default 4)
           --concurrency  scenario groups running at once (default 8; 12 with --quick)
           --out          output directory (default docs/validation, or validation-quick with --quick)
+          --replay       score a recorded run offline through this build's classifier (no agent, no root; seconds)
+          --explain      with --replay: the assessment after every sample of one process
         exit code: 0 when every target holds, 1 when one is missed, 2 for bad arguments, 3 when the probe cannot load
         """;
 
@@ -24,7 +29,8 @@ internal sealed record ValidateOptions(bool Quick, int Seed, int Variants, int C
         bool quick = false;
         int seed = 1;
         int? variants = null, concurrency = null;
-        string? output = null;
+        string? output = null, replay = null;
+        int? explain = null;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -46,12 +52,18 @@ internal sealed record ValidateOptions(bool Quick, int Seed, int Variants, int C
                 case "--out":
                     output = Value();
                     break;
+                case "--replay":
+                    replay = Value();
+                    break;
+                case "--explain":
+                    explain = Int(Value(), name, 1);
+                    break;
                 default:
                     throw new ArgumentException($"unknown option '{name}' for validate\n{Usage}");
             }
         }
 
-        return new ValidateOptions(quick, seed, variants ?? 4, concurrency ?? (quick ? 12 : 8), output ?? (quick ? "validation-quick" : "docs/validation"));
+        return new ValidateOptions(quick, seed, variants ?? 4, concurrency ?? (quick ? 12 : 8), output ?? (quick ? "validation-quick" : replay is null ? "docs/validation" : "validation-replay"), replay, explain);
     }
 
     private static int Int(string text, string name, int minimum) =>

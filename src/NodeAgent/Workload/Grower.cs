@@ -107,6 +107,11 @@ internal sealed class Grower : IDisposable
     /// </summary>
     public void Execute(CancellationToken ct)
     {
+        if (_options.DelaySeconds > 0 && WaitUntil(Stopwatch.GetTimestamp(), _options.DelaySeconds, ct))
+        {
+            return;
+        }
+
         var start = Stopwatch.GetTimestamp();
         Write($"pid={Environment.ProcessId} start mono={Mono(start):F3}");
         Report(0);

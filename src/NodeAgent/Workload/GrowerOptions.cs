@@ -10,6 +10,7 @@ namespace MemGrowth.NodeAgent.Workload;
 /// <param name="LeakMegabytes">gc-leak only (0 otherwise): MB per second its troughs rise.</param>
 /// <param name="NoiseMegabytes">The most a separate jitter region holds, re-drawn each second; 0 for none.</param>
 /// <param name="Seed">Seeds the jitter, so a run can be repeated.</param>
+/// <param name="DelaySeconds">Seconds the process lives, flat, before the pattern starts (a service that leaks once it serves).</param>
 internal sealed record GrowerOptions(
     GrowthPattern Pattern,
     double RateMegabytes,
@@ -19,7 +20,8 @@ internal sealed record GrowerOptions(
     int HoldSeconds,
     double LeakMegabytes = 0,
     double NoiseMegabytes = 0,
-    int Seed = 1)
+    int Seed = 1,
+    double DelaySeconds = 0)
 {
     public const long BytesPerMegabyte = 1 << 20;
 
@@ -28,7 +30,7 @@ internal sealed record GrowerOptions(
 
     public const string Usage = """
         usage: memgrowth grow --pattern P --rate MB --duration S [--memory anon|file|shmem] [--period S] [--hold S]
-                              [--leak MB] [--noise MB] [--seed N]
+                              [--leak MB] [--noise MB] [--seed N] [--delay S]
           --pattern   linear | accelerating | oscillating | burst | stable | sawtooth | plateau | gc-leak | release
           --rate      MB per second (1 MB = 1 MiB); for stable the one-off size, for burst a fiftieth of each burst
           --duration  seconds of growth; the grower exits 0 after duration + hold
@@ -42,14 +44,16 @@ internal sealed record GrowerOptions(
           --noise     allocator jitter, MB (default 0): a second region of the same --memory, re-sized to a
                       uniform draw in [0, noise] at the start of every second, hold included
           --seed      seeds the jitter's draws (default 1): the same seed gives the same jitter
+          --delay     seconds to live, flat, before the pattern starts (default 0; fractions allowed)
         prints "pid=<pid> start mono=<s>" first, then every second
           "t=<s> held_bytes=<n> rss_bytes=<VmRSS> mono=<s> noise_bytes=<n>"
         held_bytes is the pattern's memory only, noise_bytes the jitter's, rss_bytes the process's VmRSS (both,
-        plus the runtime); mono is CLOCK_MONOTONIC seconds when VmRSS was read (start: when growth began);
+        plus the runtime); mono is CLOCK_MONOTONIC seconds when VmRSS was read (start: when growth began,
+        after --delay);
         the line t=<duration> marks the end of the growth and the start of the hold
         """;
 
-    private static readonly string[] Names = ["--pattern", "--rate", "--duration", "--memory", "--period", "--hold", "--leak", "--noise", "--seed"];
+    private static readonly string[] Names = ["--pattern", "--rate", "--duration", "--memory", "--period", "--hold", "--leak", "--noise", "--seed", "--delay"];
 
     public long RateBytes => (long)(RateMegabytes * BytesPerMegabyte);
 
@@ -89,7 +93,8 @@ internal sealed record GrowerOptions(
         var leak = ParseLeak(values, pattern, rate, period);
         var noise = values.TryGetValue("--noise", out var n) ? ParseMegabytes(n, "--noise", "MB", allowZero: true) : 0;
         var seed = values.TryGetValue("--seed", out var s) ? ParseSeed(s) : 1;
-        return new GrowerOptions(pattern, rate, duration, memory, Math.Max(period, 1), hold, leak, noise, seed);
+        var delay = values.TryGetValue("--delay", out var d) ? ParseDelay(d) : 0;
+        return new GrowerOptions(pattern, rate, duration, memory, Math.Max(period, 1), hold, leak, noise, seed, delay);
     }
 
     private static Dictionary<string, string> Collect(IReadOnlyList<string> args)
@@ -223,6 +228,11 @@ internal sealed record GrowerOptions(
         return seconds >= minimum ? seconds : throw new ArgumentException($"{option} {text} is too small: give at least {minimum}");
     }
 
+    private static double ParseDelay(string text) =>
+        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var delay) && delay <= 3600
+            ? delay
+            : throw new ArgumentException($"--delay '{text}' is not a number of seconds from 0 to 3600, e.g. --delay 1.5");
+
     private static int ParseSeed(string text) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed)
             ? seed
@@ -238,6 +248,7 @@ internal sealed record GrowerOptions(
         "--leak" => "--leak 0.5 (MB per second)",
         "--noise" => "--noise 2 (MB)",
         "--seed" => "--seed 1",
+        "--delay" => "--delay 1.5",
         _ => $"{option} 10 (seconds)",
     };
 

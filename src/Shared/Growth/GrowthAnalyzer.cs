@@ -29,6 +29,15 @@ internal sealed class GrowthAnalyzer
 
     private const int NoiseReuse = 4;
 
+    /// <summary>A drop that undoes this many seconds of the segment's growth is memory given back, not jitter.</summary>
+    private const double GiveBackSeconds = 3;
+
+    /// <summary>The smallest give-back, in the kernel's minimum deltas.</summary>
+    private const double GiveBackDeltas = 4;
+
+    /// <summary>The smallest give-back, in jitter sigmas (the jitter a drop between two samples carries twice).</summary>
+    private const double GiveBackSigmas = 4;
+
     private readonly GrowthSettings _settings;
     private readonly double[] _floor;
     private readonly double[] _weights;
@@ -70,7 +79,8 @@ internal sealed class GrowthAnalyzer
         JumpProfile jumps = JumpProfile.Measure(ts, ys, segmentNoise, _scratch);
         double now = t[n - 1];
         var shape = new SegmentShape(
-            line, curve, jumps, segmentNoise, step, floor.Retained, floor.SegmentHeadroom, floor.SettledRise, floor.SettledSeconds);
+            line, curve, jumps, segmentNoise, step, floor.Retained, floor.SegmentHeadroom, floor.SettledRise, floor.SettledSeconds,
+            GiveBacks(ys, line.Slope, Math.Max(GiveBackDeltas * _settings.MinimumDeltaBytes, GiveBackSigmas * segmentNoise)));
         Classification found = GrowthClassifier.Classify(shape);
 
         double rate = found.BytesPerSecond;
@@ -123,6 +133,24 @@ internal sealed class GrowthAnalyzer
         }
 
         return line;
+    }
+
+    // Drops that undo more than GiveBackSeconds of the segment's growth: a runtime collecting garbage
+    // between teeth. Jitter gives back a second's growth or so, never this much. (Not measured in steps:
+    // the teeth of a fast sawtooth inflate the jitter estimate, and so the step, beyond their own size.)
+    private static int GiveBacks(ReadOnlySpan<double> y, double slope, double atLeast)
+    {
+        double least = Math.Max(atLeast, GiveBackSeconds * Math.Max(slope, 0));
+        int count = 0;
+        for (int i = 1; i < y.Length; i++)
+        {
+            if (y[i - 1] - y[i] > least)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     // How long the floor may stay still before the growth counts as stopped: the configured flat time,

@@ -17,9 +17,10 @@ namespace MemGrowth.Shared.Growth;
 /// <item>Accelerating: the parabola's curvature is clearly positive, the rate at the end is well above the
 /// average, and, if the line leaves structure, the parabola explains most of it. Rate: the rate at the end.</item>
 /// <item>Oscillating: the process gives memory back during the episode (a sawtooth whose troughs rise, as in
-/// a garbage-collected runtime that leaks) — rate: the rise of the troughs per second, since a line through
-/// a few teeth measures the teeth — or the line leaves structure far wider than the jitter (growth phases
-/// alternating with pauses) — rate: the Huber slope.</item>
+/// a garbage-collected runtime that leaks: a held give-back, or repeated drops each undoing several seconds
+/// of growth) — rate: the rise of the troughs per second, since a line through a few teeth measures the
+/// teeth — or the line leaves structure far wider than the jitter (growth phases alternating with pauses)
+/// — rate: the Huber slope.</item>
 /// <item>Linear: what remains — a line explains the data down to the jitter. Rate: the Huber slope.</item>
 /// </list>
 /// <para>
@@ -55,12 +56,18 @@ internal static class GrowthClassifier
     /// <summary>Memory given back during the episode, in ratchet steps, that makes it oscillate.</summary>
     private const double GiveBackSteps = 2;
 
+    /// <summary>
+    /// Large drops (see <see cref="SegmentShape.GiveBacks"/>) that make it oscillate even when no give-back is
+    /// held for long: a fast sawtooth whose teeth last a sample or two.
+    /// </summary>
+    private const int RepeatedGiveBacks = 2;
+
     public static Classification Classify(in SegmentShape shape)
     {
         LineFit line = shape.Line;
         JumpProfile jumps = shape.Jumps;
         bool structured = jumps.Intervals + 1 >= StructurePoints && line.ResidualScale > StructureRatio * shape.Noise;
-        bool givesBack = shape.SegmentHeadroom > GiveBackSteps * shape.Step;
+        bool givesBack = shape.SegmentHeadroom > GiveBackSteps * shape.Step || shape.GiveBacks >= RepeatedGiveBacks;
 
         if (!givesBack
             && jumps.Count >= 2
@@ -91,7 +98,7 @@ internal static class GrowthClassifier
             return new Classification(GrowthPattern.Oscillating, rate, error);
         }
 
-        if (structured)
+        if (structured || givesBack)
         {
             return new Classification(GrowthPattern.Oscillating, line.Slope, line.SlopeStandardError);
         }
@@ -107,9 +114,10 @@ internal static class GrowthClassifier
 /// <param name="SegmentHeadroom">Largest give-back within the segment (bytes).</param>
 /// <param name="SettledRise">Rise of the troughs over the segment (bytes).</param>
 /// <param name="SettledSeconds">Time over which the troughs rose.</param>
+/// <param name="GiveBacks">Drops between samples that undo several seconds of the segment's growth.</param>
 internal readonly record struct SegmentShape(
     LineFit Line, CurvatureFit Curve, JumpProfile Jumps, double Noise, double Step, double Retained,
-    double SegmentHeadroom, double SettledRise, double SettledSeconds);
+    double SegmentHeadroom, double SettledRise, double SettledSeconds, int GiveBacks);
 
 /// <summary>A pattern and the rate (bytes/s) that describes it, with the rate's standard error.</summary>
 internal readonly record struct Classification(GrowthPattern Pattern, double BytesPerSecond, double StandardError);

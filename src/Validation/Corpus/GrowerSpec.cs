@@ -10,6 +10,7 @@ namespace MemGrowth.Validation.Corpus;
 /// <param name="PeriodSeconds">The pattern's cycle, when it has one.</param>
 /// <param name="LeakMegabytes">gc-leak only: MiB per second the troughs rise.</param>
 /// <param name="NoiseMegabytes">Allocator jitter on top of the pattern, MiB.</param>
+/// <param name="DelaySeconds">Seconds the process lives, flat, before its pattern starts.</param>
 public sealed record GrowerSpec(
     string Pattern,
     double RateMegabytes,
@@ -19,7 +20,8 @@ public sealed record GrowerSpec(
     int HoldSeconds = 0,
     double? LeakMegabytes = null,
     double NoiseMegabytes = 0,
-    int Seed = 1)
+    int Seed = 1,
+    double DelaySeconds = 0)
 {
     public IReadOnlyList<string> Arguments()
     {
@@ -43,6 +45,11 @@ public sealed record GrowerSpec(
             args.AddRange(["--noise", Number(NoiseMegabytes)]);
         }
 
+        if (DelaySeconds > 0)
+        {
+            args.AddRange(["--delay", Number(DelaySeconds)]);
+        }
+
         return args;
     }
 
@@ -60,7 +67,7 @@ public sealed record GrowerSpec(
             text += string.Create(CultureInfo.InvariantCulture, $" period={period}s");
         }
 
-        return text + string.Create(CultureInfo.InvariantCulture, $" noise={NoiseMegabytes:0.##}MiB {DurationSeconds}+{HoldSeconds}s");
+        return text + string.Create(CultureInfo.InvariantCulture, $" noise={NoiseMegabytes:0.##}MiB delay={DelaySeconds:0.#}s {DurationSeconds}+{HoldSeconds}s");
     }
 
     private static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);

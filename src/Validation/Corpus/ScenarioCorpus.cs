@@ -96,7 +96,7 @@ public static class ScenarioCorpus
         new(name, Expectation.Leak, description, quick, r =>
         {
             var delay = r.Between(0, 3);
-            var spec = grower(r) with { Seed = r.Next() };
+            var spec = grower(r) with { Seed = r.Next(), DelaySeconds = Delay(r) };
             return [new Launch(name, Expectation.Leak, pattern, delay, spec, GrowthSeconds: spec.DurationSeconds)];
         });
 
@@ -111,11 +111,17 @@ public static class ScenarioCorpus
         return new Launch("burst", Expectation.Leak, GrowthPattern.Burst, r.Between(0, 3), spec, GrowthSeconds: spec.DurationSeconds);
     }
 
+    /// <summary>
+    /// The delay is how long the process lives before its pattern starts: most leaks begin once a service
+    /// serves, not in its loader. (A growth within a process's first second is start-up to the agent.)
+    /// </summary>
     private static GrowerSpec Grower(string pattern, double rate, int duration, string memory = "anon", int? period = null, double? leak = null, double noise = 0) =>
         new(pattern, Math.Round(rate, 4), duration, memory, period, HoldSeconds: 10, LeakMegabytes: leak is { } l ? Math.Round(l, 3) : null, NoiseMegabytes: Math.Round(noise, 2));
 
     private static GrowerSpec Spec(string pattern, double rate, int duration, Random r, string memory = "anon", int? period = null, double noise = 0) =>
-        Grower(pattern, rate, duration, memory, period, noise: noise) with { Seed = r.Next() };
+        Grower(pattern, rate, duration, memory, period, noise: noise) with { Seed = r.Next(), DelaySeconds = Delay(r) };
+
+    private static double Delay(Random r) => Math.Round(r.Between(1, 3), 1);
 
     private static double Between(this Random random, double low, double high) => low + (random.NextDouble() * (high - low));
 }

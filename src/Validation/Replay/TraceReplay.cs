@@ -7,8 +7,8 @@ namespace MemGrowth.Validation.Replay;
 /// <summary>
 /// Feeds a recorded sample stream through the same growth analysis the agent's per-process tracker runs
 /// (<see cref="ProcessGrowth"/>), the way the tracker does: samples from the process's first
-/// <c>startupGrace</c> seconds are not evidence, and while a detection is open, time passing without
-/// samples is fed in once per sample interval (so detections resolve). Milliseconds per process.
+/// <c>startupGrace</c> seconds are not evidence, and while growth is under way (detected, or growing and
+/// not yet confirmed), time passing without samples is fed in once per sample interval. Milliseconds per process.
 /// </summary>
 public static class TraceReplay
 {
@@ -24,9 +24,9 @@ public static class TraceReplay
 
         void Ticks(double until)
         {
-            // The tracker's timer fires every interval while detected; it feeds time once samples are late.
+            // The tracker's timer fires every interval while growth is under way; it feeds time once samples are late.
             var tick = last + interval;
-            while (growth.IsDetected && tick < until)
+            while ((growth.IsDetected || growth.Current.Pattern != GrowthPattern.Stable) && tick < until)
             {
                 if (tick - last >= 1.5 * interval)
                 {

@@ -23,6 +23,27 @@ public sealed class GrowerOptionsTests
         Assert.Equal(512L * 1024, options.RateBytes);
     }
 
+    [Theory]
+    [InlineData("1.5", 1.5)]
+    [InlineData("0", 0)]
+    public void Should_parse_a_delay_before_the_pattern(string text, double seconds)
+    {
+        var options = GrowerOptions.Parse(["--pattern", "linear", "--rate", "1", "--duration", "10", "--delay", text]);
+
+        Assert.Equal(seconds, options.DelaySeconds);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("soon")]
+    [InlineData("4000")]
+    public void Should_refuse_a_delay_that_is_not_a_sane_number_of_seconds(string text)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GrowerOptions.Parse(["--pattern", "linear", "--rate", "1", "--duration", "10", "--delay", text]));
+
+        Assert.Contains("--delay", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Should_parse_a_gc_leak_with_noise_and_seed()
     {
