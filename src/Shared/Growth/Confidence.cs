@@ -23,6 +23,9 @@ internal static class Confidence
     /// <summary>Standard errors above the minimum rate for the significance factor to reach 1 − 1/e.</summary>
     private const double SignificanceScale = 3;
 
+    /// <summary>Persistence reaches 1 − 1/e this many times faster than <see cref="GrowthSettings.MinGrowthSeconds"/>, once past it.</summary>
+    private const double PersistenceRate = 6;
+
     /// <summary>Most confidence the rate alone can take away: small, so a slow leak can still be detected.</summary>
     private const double RateWeight = 0.1;
 
@@ -40,9 +43,9 @@ internal static class Confidence
 
         double beyondMinimum = persistedSeconds - settings.MinGrowthSeconds;
 
-        // Saturates over a quarter of the minimum duration: once growth has outlasted every warm-up it is
+        // Saturates over a sixth of the minimum duration: once growth has outlasted every warm-up it is
         // the other factors, not the clock, that should decide.
-        double persistence = beyondMinimum <= 0 ? 0 : 1 - Math.Exp(-beyondMinimum / (settings.MinGrowthSeconds / 4));
+        double persistence = beyondMinimum <= 0 ? 0 : 1 - Math.Exp(-beyondMinimum / (settings.MinGrowthSeconds / PersistenceRate));
 
         double excess = (rate - min) / Math.Max(rateError, double.Epsilon);
         double significance = 1 - Math.Exp(-excess / SignificanceScale);

@@ -11,10 +11,10 @@ namespace MemGrowth.Shared.Growth;
 /// <param name="LongestGap">Longest wait between two floor rises in this episode (from <paramref name="Start"/> for the first).</param>
 /// <param name="Retained">How far the confirmed floor is above its level at <paramref name="Start"/>, in bytes.</param>
 /// <param name="SettledRise">
-/// The part of <paramref name="Retained"/> that stayed after the latest give-back: the rise of the troughs.
-/// The rest may be the current tooth of a sawtooth.
+/// The rise of the troughs, from the first trough of the episode to the latest: zero with fewer than two
+/// give-backs. The rest of <paramref name="Retained"/> may be the current tooth of a sawtooth, or a one-off offset.
 /// </param>
-/// <param name="SettledSeconds">From <paramref name="Start"/> to the trough that settled <paramref name="SettledRise"/>.</param>
+/// <param name="SettledSeconds">From the first trough to the trough that settled <paramref name="SettledRise"/>.</param>
 /// <param name="Headroom">
 /// Largest excursion above the floor that the process later gave back, over the whole window (held for at
 /// least two samples, so one stray sample does not count): the size of what this process is known to release.
@@ -152,19 +152,16 @@ internal readonly record struct FloorProfile(
         double core = CoreRise(t, floor, start, confirmed, retained, trim);
 
         // Troughs after the latest give-back of at least a step are settled; growth since may be handed back.
-        double segmentHeadroom = SustainedExcursion(y, floor, start + 1, confirmed, step, out int lastGiveBack);
+        // The troughs' rise is measured from the first trough, not from where the episode began: the first
+        // tooth often starts from a lower level (a runtime settling in, a pool sized once), and a one-off
+        // offset spread over many cycles would read as a slow leak of a sawtooth that has stopped rising.
+        double segmentHeadroom = SustainedExcursion(y, floor, start + 1, confirmed, step, out int firstGiveBack, out int lastGiveBack);
         double settled = 0;
         double settledSeconds = 0;
-        if (lastGiveBack > start)
+        if (lastGiveBack > firstGiveBack && firstGiveBack > start)
         {
-            int trough = lastGiveBack;
-            while (trough < n - 1 && y[trough] > floor[lastGiveBack])
-            {
-                trough++;
-            }
-
-            settled = floor[lastGiveBack] - floor[start];
-            settledSeconds = t[trough] - t[start];
+            settled = floor[lastGiveBack] - floor[firstGiveBack];
+            settledSeconds = t[Trough(y, floor, lastGiveBack)] - t[Trough(y, floor, firstGiveBack)];
         }
 
         return new FloorProfile(
@@ -216,12 +213,25 @@ internal readonly record struct FloorProfile(
         return t[i - 1] + (fraction * (t[i] - t[i - 1]));
     }
 
-    // Largest excursion above the floor held for two samples in [from, to], and the last index whose
-    // excursion reached `atLeast` (-1 if none). The last point is left out: its floor is itself.
+    // The first point after a give-back at `giveBack` that is down at the floor: the trough.
+    private static int Trough(ReadOnlySpan<double> y, ReadOnlySpan<double> floor, int giveBack)
+    {
+        int trough = giveBack;
+        while (trough < y.Length - 1 && y[trough] > floor[giveBack])
+        {
+            trough++;
+        }
+
+        return trough;
+    }
+
+    // Largest excursion above the floor held for two samples in [from, to], and the first and last indices
+    // whose excursion reached `atLeast` (-1 if none). The last point is left out: its floor is itself.
     private static double SustainedExcursion(
-        ReadOnlySpan<double> y, ReadOnlySpan<double> floor, int from, int to, double atLeast, out int lastAtLeast)
+        ReadOnlySpan<double> y, ReadOnlySpan<double> floor, int from, int to, double atLeast, out int firstAtLeast, out int lastAtLeast)
     {
         double best = 0;
+        firstAtLeast = -1;
         lastAtLeast = -1;
         double earlier = y[from - 1] - floor[from - 1];
         for (int i = from; i <= to; i++)
@@ -237,6 +247,10 @@ internal readonly record struct FloorProfile(
             if (held >= atLeast)
             {
                 lastAtLeast = i;
+                if (firstAtLeast < 0)
+                {
+                    firstAtLeast = i;
+                }
             }
         }
 

@@ -80,7 +80,8 @@ internal sealed class GrowthAnalyzer
         double now = t[n - 1];
         var shape = new SegmentShape(
             line, curve, jumps, segmentNoise, step, floor.Retained, floor.SegmentHeadroom, floor.SettledRise, floor.SettledSeconds,
-            GiveBacks(ys, line.Slope, Math.Max(GiveBackDeltas * _settings.MinimumDeltaBytes, GiveBackSigmas * segmentNoise)));
+            GiveBacks(ys, line.Slope, Math.Max(GiveBackDeltas * _settings.MinimumDeltaBytes, GiveBackSigmas * segmentNoise)),
+            _settings.SampleIntervalSeconds);
         Classification found = GrowthClassifier.Classify(shape);
 
         double rate = found.BytesPerSecond;

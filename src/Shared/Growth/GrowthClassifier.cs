@@ -35,6 +35,13 @@ internal static class GrowthClassifier
     /// <summary>Residuals wider than this many jitter sigmas are structure, not noise.</summary>
     private const double StructureRatio = 3;
 
+    /// <summary>
+    /// Residuals must also exceed this share of one sample's growth to be structure: the kernel reports a
+    /// steady leak in whole pages at whole intervals, which leaves residuals of a tenth of a sample's growth
+    /// or so, while growth that pauses for seconds leaves residuals near a whole sample's growth or more.
+    /// </summary>
+    private const double StructureSampleShare = 0.5;
+
     /// <summary>With fewer points the jitter estimate is too rough to call anything structure.</summary>
     private const int StructurePoints = 10;
 
@@ -66,7 +73,9 @@ internal static class GrowthClassifier
     {
         LineFit line = shape.Line;
         JumpProfile jumps = shape.Jumps;
-        bool structured = jumps.Intervals + 1 >= StructurePoints && line.ResidualScale > StructureRatio * shape.Noise;
+        bool structured = jumps.Intervals + 1 >= StructurePoints
+            && line.ResidualScale > StructureRatio * shape.Noise
+            && line.ResidualScale > StructureSampleShare * Math.Max(line.Slope, 0) * shape.SampleSeconds;
         bool givesBack = shape.SegmentHeadroom > GiveBackSteps * shape.Step || shape.GiveBacks >= RepeatedGiveBacks;
 
         if (!givesBack
@@ -115,9 +124,10 @@ internal static class GrowthClassifier
 /// <param name="SettledRise">Rise of the troughs over the segment (bytes).</param>
 /// <param name="SettledSeconds">Time over which the troughs rose.</param>
 /// <param name="GiveBacks">Drops between samples that undo several seconds of the segment's growth.</param>
+/// <param name="SampleSeconds">The expected spacing of samples.</param>
 internal readonly record struct SegmentShape(
     LineFit Line, CurvatureFit Curve, JumpProfile Jumps, double Noise, double Step, double Retained,
-    double SegmentHeadroom, double SettledRise, double SettledSeconds, int GiveBacks);
+    double SegmentHeadroom, double SettledRise, double SettledSeconds, int GiveBacks, double SampleSeconds);
 
 /// <summary>A pattern and the rate (bytes/s) that describes it, with the rate's standard error.</summary>
 internal readonly record struct Classification(GrowthPattern Pattern, double BytesPerSecond, double StandardError);

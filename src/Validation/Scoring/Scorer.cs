@@ -57,7 +57,10 @@ internal static class Scorer
             && r.Time >= first.Time && r.Time <= growthEnd + LateSlackSeconds).ToList();
         var settled = during.Count > 0 ? during[^1] : first;
         var confidence = during.Select(r => r.Confidence).DefaultIfEmpty(first.Confidence).Max();
-        var actual = TrueRate.Over(run.Truth, Math.Max(settled.GrowthStarted, leakStart), Math.Min(settled.Time, growthEnd));
+        // A steady leak has one rate: what the grower achieved over its growth, per /proc. (Over only the
+        // span the report had seen, /proc's least squares would weigh the runtime's own first-second jump
+        // as much as the leak.)
+        var actual = TrueRate.Over(run.Truth, Math.Max(settled.GrowthStarted, leakStart), growthEnd);
         double? rateError = double.IsFinite(actual) && actual > 0 ? (settled.BytesPerSecond / actual) - 1 : null;
         return new SubjectScore(run, Outcome.TruePositive, first.Time - leakStart, first.Pattern, settled.Pattern, rateError,
             severity, confidence, track, cleanup, null, limit);

@@ -47,8 +47,23 @@ public class FloorProfileTests
 
         FloorProfile floor = Measure(y);
 
+        // Troughs at 31, 32 and 33 MiB: the rise is counted from the first trough to the last.
         Assert.Equal(0, floor.Start);
-        Assert.Equal(3 * Trace.MiB, floor.SettledRise);
+        Assert.Equal(2 * Trace.MiB, floor.SettledRise);
+        Assert.Equal(20, floor.SettledSeconds);
+    }
+
+    [Fact]
+    public void Should_not_take_a_one_off_offset_under_the_first_trough_for_a_rise_of_the_troughs()
+    {
+        // The first tooth starts 1 MiB lower than every trough after it (a runtime settling in); the
+        // troughs then stay put: a sawtooth around a flat baseline.
+        double[] y = new Trace(30 * Trace.MiB).Grow(Trace.MiB, 9).Step(-8 * Trace.MiB)
+            .Repeat(3, t => t.Grow(Trace.MiB, 8).Step(-8 * Trace.MiB)).Flat(1).Build();
+
+        FloorProfile floor = Measure(y);
+
+        Assert.Equal(0, floor.SettledRise);
     }
 
     private static FloorProfile Measure(double[] y)

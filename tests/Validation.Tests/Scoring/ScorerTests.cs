@@ -23,7 +23,7 @@ public class ScorerTests
     }
 
     [Fact]
-    public void The_rate_error_compares_the_settled_report_with_proc_over_the_same_span()
+    public void The_rate_error_compares_the_settled_report_with_the_rate_proc_shows_over_the_growth()
     {
         // /proc says exactly 1 MiB/s; the last report during the leak said 1.05 MiB/s.
         var run = Leak(leakStart: 100, growthEnd: 130) with
