@@ -29,11 +29,27 @@ internal static class ValidateCommand
         }
 
         var options = ValidateOptions.Parse(args);
-        if (options.Replay is not null)
+        try
         {
-            return await ReplayAsync(options, args, stdout, ct).ConfigureAwait(false);
+            return options.Replay is not null
+                ? await ReplayAsync(options, args, stdout, ct).ConfigureAwait(false)
+                : await RunLiveAsync(options, args, stdout, ct).ConfigureAwait(false);
         }
+        catch (BenchmarkException e)
+        {
+            // The agent would not start or died: its own message (no privileges, no BTF...) is in the text.
+            await Console.Error.WriteLineAsync($"memgrowth validate: {e.Message}").ConfigureAwait(false);
+            return 3;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or InvalidDataException or FormatException)
+        {
+            await Console.Error.WriteLineAsync($"memgrowth validate: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
 
+    private static async Task<int> RunLiveAsync(ValidateOptions options, string[] args, TextWriter stdout, CancellationToken ct)
+    {
         var executable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where the memgrowth executable is");
         var output = Path.GetFullPath(options.OutputDirectory);
         var work = Path.Combine(output, "raw");
