@@ -5,6 +5,7 @@ using MemGrowth.NodeAgent.Agent;
 using MemGrowth.NodeAgent.Bench;
 using MemGrowth.NodeAgent.Probe;
 using MemGrowth.NodeAgent.Sources;
+using MemGrowth.Validation.Baseline;
 using MemGrowth.Validation.Corpus;
 using MemGrowth.Validation.Replay;
 using MemGrowth.Validation.Report;
@@ -164,7 +165,12 @@ internal static class ValidateCommand
         var report = new ValidationReport(
             started, command, options.Seed, options.Quick, KernelRelease(), RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
             MachineDescription(), clock.Elapsed, evaluation.Scores, evaluation.Ours, evaluation.Baseline, evaluation.Sweep,
-            evaluation.Targets, performance, evaluation.Issues);
+            evaluation.Targets, performance, evaluation.Issues, [evaluation.Eager],
+            new Dictionary<string, string>
+            {
+                [LinearTrendRule.Default.Name] = LinearTrendRule.Default.RuleText,
+                [LinearTrendRule.Eager.Name] = LinearTrendRule.Eager.RuleText,
+            });
         var plots = Plots.WriteAll(report, output);
         await File.WriteAllTextAsync(Path.Combine(output, "report.md"), MarkdownReport.Write(report, plots), ct).ConfigureAwait(false);
 

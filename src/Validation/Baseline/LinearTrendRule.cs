@@ -35,6 +35,18 @@ internal sealed record LinearTrendRule
 {
     public static LinearTrendRule Default { get; } = new();
 
+    /// <summary>
+    /// The most eager rule 15 s scrapes allow: a 1 minute range (four scrapes) and no <c>for</c>. It pages
+    /// within half a minute of a leak, and on every warm-up that outlasts two scrapes: shown beside the
+    /// standard rule so the trade-off is visible, not as what operators run.
+    /// </summary>
+    public static LinearTrendRule Eager { get; } = new()
+    {
+        Name = "prometheus-deriv-eager",
+        Range = TimeSpan.FromMinutes(1),
+        For = TimeSpan.Zero,
+    };
+
     /// <summary>How the baseline is named in the report.</summary>
     public string Name { get; init; } = "prometheus-deriv";
 

@@ -29,7 +29,7 @@ internal static class MarkdownReport
         md.Append("## Results\n\n");
         WriteAccuracy(md, report);
         MarkdownTables.WriteTargets(md, report.Targets);
-        MarkdownTables.WriteComparison(md, report.MemGrowth, report.Baseline);
+        MarkdownTables.WriteComparison(md, report.MemGrowth, report.Baseline, report.OtherBaselines, report.BaselineRules);
         MarkdownTables.WriteConfusion(md, report.MemGrowth);
         MarkdownTables.WriteSweep(md, report.Sweep);
         MarkdownTables.WriteProcesses(md, report.Scores);

@@ -26,13 +26,16 @@ internal static class MarkdownTables
         md.Append('\n');
     }
 
-    public static void WriteComparison(StringBuilder md, DetectorMetrics ours, DetectorMetrics baseline)
+    public static void WriteComparison(
+        StringBuilder md, DetectorMetrics ours, DetectorMetrics baseline,
+        IReadOnlyList<DetectorMetrics>? others = null, IReadOnlyDictionary<string, string>? rules = null)
     {
         md.Append("### MemGrowth vs Baseline\n\n");
-        md.Append(Header("Measure", ours.Detector, $"{baseline.Detector} (baseline)")).Append('\n');
+        DetectorMetrics[] columns = [ours, baseline, .. others ?? []];
+        md.Append(Header(["Measure", ours.Detector, $"{baseline.Detector} (baseline)", .. (others ?? []).Select(o => o.Detector)])).Append('\n');
 
         void Line(string measure, Func<DetectorMetrics, string> value) =>
-            md.Append(Row(measure, value(ours), value(baseline))).Append('\n');
+            md.Append(Row([measure, .. columns.Select(value)])).Append('\n');
 
         Line("True-positive rate", m => Percent(m.Detected, m.Leaks));
         Line("False-positive rate", m => Percent(m.FalsePositives, m.Good));
@@ -46,6 +49,14 @@ internal static class MarkdownTables
         Line("Rate error p95", m => Percent(m.RateError?.P95));
         Line("Spearman (confidence ~ severity)", m => Number(m.Spearman, 2));
         md.Append('\n');
+        if (rules is { Count: > 0 })
+        {
+            md.Append("The baseline rules, evaluated on the same traces as Prometheus would scrape and evaluate them:\n\n");
+            foreach (var (name, text) in rules.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                md.Append("`").Append(name).Append("`:\n\n```yaml\n").Append(text).Append("```\n\n");
+            }
+        }
     }
 
     public static void WriteConfusion(StringBuilder md, DetectorMetrics metrics)

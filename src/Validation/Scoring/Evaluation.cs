@@ -8,11 +8,13 @@ namespace MemGrowth.Validation.Scoring;
 
 /// <summary>Everything computed from a recorded run: scores, both detectors' metrics, the sweep, the targets.</summary>
 /// <param name="Replayed">Processes where the offline replay at the agent's threshold agrees with the live agent on detected or not.</param>
+/// <param name="Eager">The eager baseline rule (<see cref="LinearTrendRule.Eager"/>), for the trade-off.</param>
 public sealed record EvaluationResult(
     IReadOnlyList<SubjectScore> Scores,
     DetectorMetrics Ours,
     IReadOnlyList<SubjectScore> BaselineScores,
     DetectorMetrics Baseline,
+    DetectorMetrics Eager,
     IReadOnlyList<SweepPoint> Sweep,
     IReadOnlyList<TargetCheck> Targets,
     IReadOnlyList<string> Issues,
@@ -35,9 +37,9 @@ public static class Evaluation
         var scores = processes.Select(p => Scorer.Score(p.Run, p.Run.Reports)).ToList();
         var ours = MetricsCalculator.Compute("MemGrowth", scores, hasPatterns: true, hasConfidence: true);
 
-        var random = new Random(seed);
-        var baselineScores = processes.Select(p => Scorer.Score(p.Run, BaselineReports(p, random))).ToList();
+        var baselineScores = BaselineScores(processes, LinearTrendRule.Default, seed);
         var baseline = MetricsCalculator.Compute(LinearTrendRule.Default.Name, baselineScores, hasPatterns: false, hasConfidence: false);
+        var eager = MetricsCalculator.Compute(LinearTrendRule.Eager.Name, BaselineScores(processes, LinearTrendRule.Eager, seed), hasPatterns: false, hasConfidence: false);
 
         var sweep = SweepThresholds.Select(t =>
         {
@@ -50,7 +52,7 @@ public static class Evaluation
         var agree = scores.Zip(atThreshold).Count(p => Detected(p.First) == Detected(p.Second));
 
         var targets = Targets.Check(scores, ours, baseline, baselineScores);
-        return new EvaluationResult(scores, ours, baselineScores, baseline, sweep, targets, Issues(scores, processes.Count, agree), agree);
+        return new EvaluationResult(scores, ours, baselineScores, baseline, eager, sweep, targets, Issues(scores, processes.Count, agree), agree);
     }
 
     /// <summary>Scores from replaying each process's trace offline (the process's live run gives the labels).</summary>
@@ -60,7 +62,14 @@ public static class Evaluation
     private static bool Detected(SubjectScore s) => s.Outcome is Outcome.TruePositive or Outcome.FalsePositive
         || (s.Outcome is Outcome.AmbiguousHandled or Outcome.AmbiguousMishandled && s.LatencySeconds is not null);
 
-    private static List<AgentReport> BaselineReports(RecordedProcess process, Random random)
+    /// <summary>The same scrape phases for every rule (same seed): the rules differ, not the luck of the scrapes.</summary>
+    private static List<SubjectScore> BaselineScores(IReadOnlyList<RecordedProcess> processes, LinearTrendRule rule, int seed)
+    {
+        var random = new Random(seed);
+        return [.. processes.Select(p => Scorer.Score(p.Run, BaselineReports(p, rule, random)))];
+    }
+
+    private static List<AgentReport> BaselineReports(RecordedProcess process, LinearTrendRule rule, Random random)
     {
         var trace = process.Trace;
         if (trace is null || trace.Samples.Count == 0)
@@ -72,12 +81,12 @@ public static class Evaluation
         var end = trace.Exit ?? trace.Samples[^1].Time;
 
         // Prometheus scrapes each target at its own phase within the interval.
-        var phase = random.NextDouble() * LinearTrendRule.Default.ScrapeInterval.TotalSeconds;
+        var phase = random.NextDouble() * rule.ScrapeInterval.TotalSeconds;
         var reports = new List<AgentReport>();
-        foreach (var firing in LinearTrendRule.Default.Evaluate(points, trace.Start, end, phase))
+        foreach (var firing in rule.Evaluate(points, trace.Start, end, phase))
         {
             reports.Add(new AgentReport(firing.Start, Shared.Messages.DetectionKind.GrowthDetected, GrowthPattern.Linear, firing.BytesPerSecond, 0,
-                firing.Start - LinearTrendRule.Default.Range.TotalSeconds, 0, null, null));
+                firing.Start - rule.Range.TotalSeconds, 0, null, null));
             if (firing.End is { } resolved)
             {
                 reports.Add(new AgentReport(resolved, Shared.Messages.DetectionKind.GrowthResolved, GrowthPattern.Stable, 0, 0, double.NaN, 0, null, null));

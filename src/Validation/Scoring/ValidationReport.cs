@@ -6,6 +6,8 @@ namespace MemGrowth.Validation.Scoring;
 /// <param name="Machine">CPU model and core count.</param>
 /// <param name="Scores">Every labelled process, scored.</param>
 /// <param name="Issues">Findings worth a human's attention: misses, false positives, slow detections.</param>
+/// <param name="OtherBaselines">More baseline rules, shown beside <paramref name="Baseline"/> (which the targets compare with).</param>
+/// <param name="BaselineRules">Each baseline's Prometheus rule, by detector name, as text.</param>
 public sealed record ValidationReport(
     DateTimeOffset Date,
     string Command,
@@ -21,4 +23,6 @@ public sealed record ValidationReport(
     IReadOnlyList<SweepPoint> Sweep,
     IReadOnlyList<TargetCheck> Targets,
     PerformanceImpact Performance,
-    IReadOnlyList<string> Issues);
+    IReadOnlyList<string> Issues,
+    IReadOnlyList<DetectorMetrics>? OtherBaselines = null,
+    IReadOnlyDictionary<string, string>? BaselineRules = null);
