@@ -16,7 +16,7 @@ internal sealed class GrowthAnalyzer
     /// A pause may last this many times the longest pause already seen in the episode: a rise of the floor
     /// that falls just short of a step is missed, which doubles a gap once in a while.
     /// </summary>
-    private const double PauseStretch = 2;
+    private const double PauseStretch = 1.5;
 
     /// <summary>A slow leak under jitter takes step/rate seconds per floor rise; allow this many.</summary>
     private const double StepsOfWait = 3;

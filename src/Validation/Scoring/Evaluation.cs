@@ -120,6 +120,13 @@ public static class Evaluation
                 issues.Add($"pattern: {what} expected {expected.ToString().ToLowerInvariant()}, reported {s.SettledPattern?.ToString().ToLowerInvariant()}");
             }
 
+            var raised = s.Run.Reports.Count(r => r.Kind == Shared.Messages.DetectionKind.GrowthDetected
+                && r.Time >= (s.Run.LeakStart ?? s.Run.Launched) && r.Time <= (s.Run.GrowthEnd ?? double.PositiveInfinity));
+            if (s.Run.Expect == Expectation.Leak && raised > 1)
+            {
+                issues.Add($"flapping: {what} was detected {raised} times while it grew (resolved in between)");
+            }
+
             if (s.Run.Expect == Expectation.Leak && s.Run.ExpectedPattern == GrowthPattern.Linear && s.RateError is { } e && Math.Abs(e) > 0.03)
             {
                 issues.Add(string.Create(CultureInfo.InvariantCulture, $"rate: {what} reported {100 * e:+0.0;-0.0} % off /proc"));
