@@ -29,6 +29,9 @@ internal sealed class GrowthAnalyzer
 
     private const int NoiseReuse = 4;
 
+    /// <summary>Real samples needed before their own jitter estimate counts (a robust median regime).</summary>
+    private const int SampledNoisePoints = 20;
+
     /// <summary>A drop that undoes this many seconds of the segment's growth is memory given back, not jitter.</summary>
     private const double GiveBackSeconds = 3;
 
@@ -42,6 +45,7 @@ internal sealed class GrowthAnalyzer
     private readonly double[] _floor;
     private readonly double[] _weights;
     private readonly double[] _scratch;
+    private readonly double[] _sampled;
     private double _noise;
     private int _noiseUses = NoiseReuse;
 
@@ -51,13 +55,15 @@ internal sealed class GrowthAnalyzer
         _floor = new double[capacity];
         _weights = new double[capacity];
         _scratch = new double[capacity];
+        _sampled = new double[capacity];
     }
 
-    public GrowthEvidence Analyze(ReadOnlySpan<double> t, ReadOnlySpan<double> y)
+    /// <param name="filled">Which points were filled in for gaps (see <see cref="GrowthWindow.Filled"/>).</param>
+    public GrowthEvidence Analyze(ReadOnlySpan<double> t, ReadOnlySpan<double> y, ReadOnlySpan<bool> filled)
     {
         int n = y.Length;
         double noiseFloor = _settings.MinimumDeltaBytes / 2.0;
-        double noise = WindowNoise(y, noiseFloor);
+        double noise = Math.Max(WindowNoise(y, noiseFloor), SampledNoise(y, filled, noiseFloor));
         double step = Math.Max(StepSigmas * noise, _settings.MinimumDeltaBytes);
         FloorProfile floor = FloorProfile.Measure(t, y, _floor, step, noise, _settings.MaxPauseSeconds);
         if (!floor.HasEpisode)
@@ -165,6 +171,24 @@ internal sealed class GrowthAnalyzer
         }
 
         return Math.Min(allowance, _settings.MaxPauseSeconds);
+    }
+
+    // Points filled in for a quiet stretch are exact copies of the last sample: after a long quiet spell
+    // they talk the window's estimate down to its floor, and the next sample's ordinary jitter would then
+    // clear a step and look like the floor rising again. The real samples alone, once there are enough of
+    // them for a robust estimate, bound it from below.
+    private double SampledNoise(ReadOnlySpan<double> y, ReadOnlySpan<bool> filled, double noiseFloor)
+    {
+        int count = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (!filled[i])
+            {
+                _sampled[count++] = y[i];
+            }
+        }
+
+        return count >= SampledNoisePoints ? NoiseEstimator.Estimate(_sampled.AsSpan(0, count), _scratch, noiseFloor) : noiseFloor;
     }
 
     private double WindowNoise(ReadOnlySpan<double> y, double noiseFloor)

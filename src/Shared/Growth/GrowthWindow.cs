@@ -47,6 +47,9 @@ internal sealed class GrowthWindow
 
     public double LastTime => _count == 0 ? double.NaN : _times[_start + _count - 1];
 
+    /// <summary>For each point, true when it was filled in for a gap, not sampled.</summary>
+    public ReadOnlySpan<bool> Filled => _filled.AsSpan(_start, _count);
+
     /// <summary>True when the point at <paramref name="index"/> was filled in for a gap, not sampled.</summary>
     public bool IsFilled(int index) => _filled[_start + index];
 

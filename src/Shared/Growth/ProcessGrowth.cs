@@ -73,7 +73,7 @@ public sealed class ProcessGrowth
 
     private DetectionChange Reassess(double now)
     {
-        GrowthEvidence evidence = _analyzer.Analyze(_window.Times, _window.Values);
+        GrowthEvidence evidence = _analyzer.Analyze(_window.Times, _window.Values, _window.Filled);
         GrowthAssessment next = evidence.Assessment;
 
         // Once a long episode outlives the window its segment starts at the window's edge; it really
