@@ -7,7 +7,8 @@ namespace MemGrowth.NodeAgent.Actors;
 internal sealed record SourceBatch(IReadOnlyList<SourceEvent> Events);
 
 /// <summary>Time passed (Now = 0: read the clock); a detected tracker with no recent sample takes it as "unchanged".</summary>
-internal sealed record Tick(double Now);
+/// <param name="Confirm">A single tick after a sample: one more point confirms (or not) the level the sample reached.</param>
+internal sealed record Tick(double Now, bool Confirm = false);
 
 /// <summary>The process is gone (exit event, or found dead by the liveness sweep).</summary>
 internal sealed record ProcessGone(double Time);

@@ -14,6 +14,9 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan DetailsMaxAge = TimeSpan.FromSeconds(5);
 
+    /// <summary>The confirming tick comes this many sample intervals after a sample (past the 1.5 that counts as silence).</summary>
+    private const double ConfirmAfterIntervals = 1.6;
+
     private readonly ProcessKey _key;
     private readonly TrackerSettings _settings;
     private readonly IHostProcesses _host;
@@ -68,6 +71,13 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         var sample = e.Sample.Time < _lastSampleTime ? e.Sample with { Time = _lastSampleTime } : e.Sample;
         _lastSampleTime = sample.Time;
         Report(_growth.Observe(sample), sample.Time);
+
+        // The floor trusts a level only once a second point holds it, and a process that stepped up and
+        // went quiet sends nothing more: one tick after the sample supplies that point (a burst's step).
+        if (!NeedsTime)
+        {
+            Timers.StartSingleTimer("confirm", new Tick(0, Confirm: true), TimeSpan.FromSeconds(ConfirmAfterIntervals * _settings.SampleIntervalSeconds));
+        }
     }
 
     private void OnTick(Tick tick)
@@ -81,7 +91,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         // Only growth under way needs that now: an open detection to resolve, and growth not yet confirmed,
         // whose evidence grows as the new level holds (a burst's step is only a step once it stays). The
         // window fills gaps by itself when the next sample comes.
-        if (!NeedsTime || tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds)
+        if (!(NeedsTime || tick.Confirm) || tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds)
         {
             return;
         }

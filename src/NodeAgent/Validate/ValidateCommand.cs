@@ -148,6 +148,13 @@ internal static class ValidateCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{sample.Time - zero,7:0.00}s {sample.FootprintBytes / 1048576.0,9:0.00} MiB  {a.Pattern,-12} {a.BytesPerSecond / 1048576.0,8:0.000} MiB/s conf {a.Confidence:0.000} since {a.GrowthStartedAt - zero:0.0}s {(change == Shared.Growth.DetectionChange.None ? "" : change.ToString())}"));
         }
+
+        stdout.WriteLine("what the agent would report (with its ticks), replayed:");
+        foreach (var r in process.Trace is null ? [] : TraceReplay.Run(process.Trace, settings, grace))
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Time - zero,7:0.00}s {r.Kind,-15} {r.Pattern,-12} {r.BytesPerSecond / 1048576.0,8:0.000} MiB/s conf {r.Confidence:0.000}"));
+        }
     }
 
     private static (Shared.Growth.GrowthSettings Settings, double Grace) AgentSettings()

@@ -16,7 +16,7 @@ internal sealed record ValidateOptions(bool Quick, int Seed, int Variants, int C
           --quick        the CI subset: each quick scenario once (about 2 minutes)
           --seed         seed of the randomised rates, periods, noise and delays (default 1; printed)
           --variants     draws of each scenario in a full run (default 4)
-          --concurrency  scenario groups running at once (default 8; 12 with --quick)
+          --concurrency  scenario groups running at once (default 12)
           --out          output directory (default docs/validation, or validation-quick with --quick)
           --replay       score a recorded run offline through this build's classifier (no agent, no root; seconds)
           --explain      with --replay: the assessment after every sample of one process
@@ -63,7 +63,7 @@ internal sealed record ValidateOptions(bool Quick, int Seed, int Variants, int C
             }
         }
 
-        return new ValidateOptions(quick, seed, variants ?? 4, concurrency ?? (quick ? 12 : 8), output ?? (quick ? "validation-quick" : replay is null ? "docs/validation" : "validation-replay"), replay, explain);
+        return new ValidateOptions(quick, seed, variants ?? 4, concurrency ?? 12, output ?? (quick ? "validation-quick" : replay is null ? "docs/validation" : "validation-replay"), replay, explain);
     }
 
     private static int Int(string text, string name, int minimum) =>

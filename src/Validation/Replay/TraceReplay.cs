@@ -7,11 +7,15 @@ namespace MemGrowth.Validation.Replay;
 /// <summary>
 /// Feeds a recorded sample stream through the same growth analysis the agent's per-process tracker runs
 /// (<see cref="ProcessGrowth"/>), the way the tracker does: samples from the process's first
-/// <c>startupGrace</c> seconds are not evidence, and while growth is under way (detected, or growing and
-/// not yet confirmed), time passing without samples is fed in once per sample interval. Milliseconds per process.
+/// <c>startupGrace</c> seconds are not evidence; after a sample, one tick confirms its level; and while
+/// growth is under way (detected, or growing and not yet confirmed), time passing without samples is fed
+/// in once per sample interval. Milliseconds per process.
 /// </summary>
 public static class TraceReplay
 {
+    /// <summary>As the tracker: the confirming tick comes 1.6 sample intervals after a sample.</summary>
+    private const double ConfirmAfterIntervals = 1.6;
+
     public static IReadOnlyList<AgentReport> Run(ProcessTrace trace, GrowthSettings settings, double startupGraceSeconds)
     {
         ArgumentNullException.ThrowIfNull(trace);
@@ -22,8 +26,18 @@ public static class TraceReplay
         var last = double.NegativeInfinity;
         var settled = startupGraceSeconds <= 0;
 
+        var confirm = false;
         void Ticks(double until)
         {
+            // After a sample that left no growth under way, the tracker ticks once to confirm its level.
+            if (confirm && !(growth.IsDetected || growth.Current.Pattern != GrowthPattern.Stable) && last + (ConfirmAfterIntervals * interval) < until)
+            {
+                last += ConfirmAfterIntervals * interval;
+                Emit(growth.AdvanceTo(last), last);
+            }
+
+            confirm = false;
+
             // The tracker's timer fires every interval while growth is under way; it feeds time once samples are late.
             var tick = last + interval;
             while ((growth.IsDetected || growth.Current.Pattern != GrowthPattern.Stable) && tick < until)
@@ -71,6 +85,7 @@ public static class TraceReplay
             var time = Math.Max(sample.Time, last);
             Emit(growth.Observe(sample.ToRssSample() with { Time = time }), time);
             last = time;
+            confirm = true;
         }
 
         if (trace.Exit is { } exit)

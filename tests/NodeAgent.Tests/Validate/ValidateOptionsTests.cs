@@ -10,7 +10,7 @@ public sealed class ValidateOptionsTests
     {
         var options = ValidateOptions.Parse([]);
 
-        Assert.Equal(new ValidateOptions(false, 1, 4, 8, "docs/validation"), options);
+        Assert.Equal(new ValidateOptions(false, 1, 4, 12, "docs/validation"), options);
     }
 
     [Fact]
