@@ -61,7 +61,7 @@ internal static class ValidateCommand
         }
 
         var groups = ScenarioCorpus.Draw(options.Quick, options.Variants, options.Seed);
-        var command = "memgrowth validate " + string.Join(' ', args);
+        var command = string.Join(' ', ["memgrowth", "validate", .. args]);
         await stdout.WriteLineAsync($"[validate] {groups.Count} scenario runs ({groups.Sum(g => g.Count)} launches), seed {options.Seed}, {options.Concurrency} at once; output in {output}").ConfigureAwait(false);
 
         var clock = Stopwatch.StartNew();
@@ -127,7 +127,7 @@ internal static class ValidateCommand
         var output = Path.GetFullPath(options.OutputDirectory);
         Directory.CreateDirectory(output);
         var performance = new PerformanceImpact(double.NaN, double.NaN, double.NaN, recorded.Count);
-        return await ReportAsync(replayed, options, "memgrowth validate " + string.Join(' ', args), DateTimeOffset.UtcNow, clock, performance, output, stdout, ct).ConfigureAwait(false);
+        return await ReportAsync(replayed, options, string.Join(' ', ["memgrowth", "validate", .. args]), DateTimeOffset.UtcNow, clock, performance, output, stdout, ct).ConfigureAwait(false);
     }
 
     private static void Explain(RecordedProcess process, Shared.Growth.GrowthSettings settings, double grace, TextWriter stdout)
