@@ -84,7 +84,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
     {
         if (tick.Now <= 0)
         {
-            tick = new Tick(MonotonicClock.NowSeconds);
+            tick = tick with { Now = MonotonicClock.NowSeconds };
         }
 
         // The source sends nothing while RSS stays within the minimum delta: silence means "unchanged".

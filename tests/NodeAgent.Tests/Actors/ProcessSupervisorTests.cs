@@ -110,6 +110,26 @@ public sealed class ProcessSupervisorTests : TestKit
     }
 
     [Fact]
+    public void Should_confirm_a_step_that_goes_quiet_and_detect_a_burst_at_its_second_step()
+    {
+        // Flat, a 50 MiB step, flat, a second 50 MiB step that ends a moment ago, then silence: the probe
+        // sends nothing more, so only the tracker's confirming tick can tell that the step held.
+        _now = MonotonicClock.NowSeconds - 41;
+        var (supervisor, detections) = Start(startupGrace: 0);
+        var key = Spawn();
+        supervisor.Tell(Seen(key, 40 * MiB));
+        for (var second = 1; second <= 40; second++)
+        {
+            supervisor.Tell(SampleOf(key, second < 20 ? 40 * MiB : second < 40 ? 90 * MiB : 140 * MiB));
+        }
+
+        var detected = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthDetected, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(GrowthPattern.Burst, detected.Pattern);
+        Assert.Equal(key, detected.Process);
+    }
+
+    [Fact]
     public async Task Should_not_stall_or_detect_on_a_flat_process()
     {
         var (supervisor, detections) = Start();
