@@ -50,8 +50,11 @@ public sealed record GrowthSettings
     /// <summary>An <see cref="DetectionChange.Updated"/> is reported at most once per this many seconds.</summary>
     public double UpdateIntervalSeconds { get; init; } = 5;
 
-    /// <summary>Relative change of the rate that counts as a material update (0.15 = 15%).</summary>
-    public double UpdateRateChange { get; init; } = 0.15;
+    /// <summary>
+    /// Relative change of the rate that counts as a material update (0.05 = 5%): the last report is what an
+    /// operator reads, so it should not lag the refined rate by more than this.
+    /// </summary>
+    public double UpdateRateChange { get; init; } = 0.05;
 
     /// <summary>Absolute change of confidence that counts as a material update.</summary>
     public double UpdateConfidenceChange { get; init; } = 0.1;
@@ -71,7 +74,7 @@ public sealed record GrowthSettings
         RequirePositive(MinGrowthSeconds, nameof(MinGrowthSeconds), "in seconds, e.g. 4");
         RequirePositive(ResolveAfterFlatSeconds, nameof(ResolveAfterFlatSeconds), "in seconds, e.g. 8");
         RequirePositive(MaxPauseSeconds, nameof(MaxPauseSeconds), "in seconds, e.g. 60");
-        RequirePositive(UpdateRateChange, nameof(UpdateRateChange), "a fraction, e.g. 0.15");
+        RequirePositive(UpdateRateChange, nameof(UpdateRateChange), "a fraction, e.g. 0.05");
         RequirePositive(UpdateConfidenceChange, nameof(UpdateConfidenceChange), "a fraction, e.g. 0.1");
         RequirePositive(SeverityHorizonSeconds, nameof(SeverityHorizonSeconds), "in seconds, e.g. 3600");
         if (!double.IsFinite(UpdateIntervalSeconds) || UpdateIntervalSeconds < 0)

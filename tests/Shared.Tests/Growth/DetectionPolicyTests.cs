@@ -71,7 +71,7 @@ public class DetectionPolicyTests
         var policy = new DetectionPolicy(GrowthSettings.Default);
         policy.Decide(Leak, 0);
 
-        Assert.Equal(DetectionChange.None, policy.Decide(Leak with { BytesPerSecond = 1_140_000, Confidence = 0.89, Severity = 0.9 }, 30));
+        Assert.Equal(DetectionChange.None, policy.Decide(Leak with { BytesPerSecond = Leak.BytesPerSecond * 1.03, Confidence = 0.89, Severity = 0.9 }, 30));
     }
 
     [Fact]
@@ -96,15 +96,15 @@ public class DetectionPolicyTests
     [Fact]
     public void Should_compare_updates_with_what_was_last_reported()
     {
-        // Creeping 5% every 5 s never looks material step to step, but it adds up against the last report:
-        // 1.05³ > 1.15.
+        // Creeping 2% every 5 s never looks material step to step, but it adds up against the last report:
+        // 1.02³ > 1.05.
         var policy = new DetectionPolicy(GrowthSettings.Default);
         policy.Decide(Leak, 0);
         var updates = new List<double>();
         double rate = Leak.BytesPerSecond;
         for (int t = 5; t <= 60; t += 5)
         {
-            rate *= 1.05;
+            rate *= 1.02;
             if (policy.Decide(Leak with { BytesPerSecond = rate }, t) == DetectionChange.Updated)
             {
                 updates.Add(t);
