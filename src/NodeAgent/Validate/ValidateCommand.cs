@@ -168,7 +168,7 @@ internal static class ValidateCommand
         PerformanceImpact performance, string output, TextWriter stdout, CancellationToken ct)
     {
         var (settings, grace) = AgentSettings();
-        var evaluation = Evaluation.Run(recorded, settings, grace, options.Seed);
+        var evaluation = Evaluation.Run(recorded, settings, grace, options.Seed, smallSample: options.Quick);
         var report = new ValidationReport(
             started, command, options.Seed, options.Quick, KernelRelease(), RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
             MachineDescription(), clock.Elapsed, evaluation.Scores, evaluation.Ours, evaluation.Baseline, evaluation.Sweep,

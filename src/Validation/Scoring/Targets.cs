@@ -4,24 +4,38 @@ using MemGrowth.Validation.Corpus;
 
 namespace MemGrowth.Validation.Scoring;
 
-/// <summary>The targets, checked against MemGrowth's scores, with the baseline's value beside each.</summary>
+/// <summary>
+/// The targets, checked against MemGrowth's scores, with the baseline's value beside each.
+/// <para>
+/// The full corpus is judged on its point estimates. The quick subset (a dozen leaks, run in CI) is too
+/// small for that: one process in eleven is 9 %. There a rate target fails only when the one-sided 95 %
+/// Wilson interval of the measured rate lies wholly on the wrong side of the target, and a quantile
+/// target is judged on the median (its p95 would be the single worst process). "All" targets stay strict.
+/// </para>
+/// </summary>
 internal static class Targets
 {
+    /// <summary>One-sided 95 %.</summary>
+    private const double Z = 1.645;
+
     public static IReadOnlyList<TargetCheck> Check(
-        IReadOnlyList<SubjectScore> scores, DetectorMetrics ours, DetectorMetrics baseline, IReadOnlyList<SubjectScore> baselineScores)
+        IReadOnlyList<SubjectScore> scores, DetectorMetrics ours, DetectorMetrics baseline, IReadOnlyList<SubjectScore> baselineScores, bool smallSample = false)
     {
+        string Small(string target) => smallSample ? target + " (quick: 95 % interval)" : target;
+        var patternHits = scores.Count(s => s.Outcome == Outcome.TruePositive && s.Run.ExpectedPattern is not null && s.SettledPattern == s.Run.ExpectedPattern);
+        var patternAll = scores.Count(s => s.Outcome == Outcome.TruePositive && s.Run.ExpectedPattern is not null);
         var checks = new List<TargetCheck>
         {
-            new("true-positive rate", "≥ 98 %", Share(ours.Detected, ours.Leaks), Share(baseline.Detected, baseline.Leaks),
-                ours.Leaks > 0 && ours.TruePositiveRate >= 0.98),
-            new("false-positive rate", "≤ 1 %", Share(ours.FalsePositives, ours.Good), Share(baseline.FalsePositives, baseline.Good),
-                ours.Good > 0 && ours.FalsePositiveRate <= 0.01),
+            new("true-positive rate", Small("≥ 98 %"), Share(ours.Detected, ours.Leaks), Share(baseline.Detected, baseline.Leaks),
+                AtLeast(ours.Detected, ours.Leaks, 0.98, smallSample)),
+            new("false-positive rate", Small("≤ 1 %"), Share(ours.FalsePositives, ours.Good), Share(baseline.FalsePositives, baseline.Good),
+                AtMost(ours.FalsePositives, ours.Good, 0.01, smallSample)),
             new("ambiguous cases resolved within 10 s, not re-flagged", "all", Share(ours.AmbiguousHandled, ours.Ambiguous),
                 Share(baseline.AmbiguousHandled, baseline.Ambiguous), ours.AmbiguousHandled == ours.Ambiguous),
-            new("pattern classification", "≥ 95 %", Percent(ours.PatternAccuracy), "n/a (no patterns)",
-                ours.PatternAccuracy >= 0.95),
-            new("growth-rate error, steady growth (p95 of |error|)", "≤ 3 %", RateText(ours.RateError), RateText(baseline.RateError),
-                ours.RateError is { } e && e.P95 <= 0.03),
+            new("pattern classification", Small("≥ 95 %"), $"{Percent(ours.PatternAccuracy)} ({patternHits}/{patternAll})", "n/a (no patterns)",
+                AtLeast(patternHits, patternAll, 0.95, smallSample)),
+            new("growth-rate error, steady growth (p95 of |error|)", smallSample ? "≤ 3 % (quick: median)" : "≤ 3 %", RateText(ours.RateError), RateText(baseline.RateError),
+                ours.RateError is { } e && (smallSample ? e.P50 : e.P95) <= 0.03),
             new("confidence-severity Spearman", "≥ 0.9", Number(ours.Spearman), "n/a (no confidence)",
                 ours.Spearman >= 0.9),
             new("1 MiB/s linear leak latency p50", "≤ 6 s", Seconds(ours.Latency1MB.P50, ours.Latency1MB.Count), Seconds(baseline.Latency1MB.P50, baseline.Latency1MB.Count),
@@ -90,6 +104,21 @@ internal static class Targets
         }
 
         return new TargetCheck(name, "≤ 1 s, every process", text, "n/a", missing == 0 && worst <= 1);
+    }
+
+    private static bool AtLeast(int part, int whole, double target, bool small) =>
+        whole > 0 && (small ? Wilson(part, whole, +1) : part / (double)whole) >= target;
+
+    private static bool AtMost(int part, int whole, double target, bool small) =>
+        whole > 0 && (small ? Wilson(part, whole, -1) : part / (double)whole) <= target;
+
+    /// <summary>The upper (<paramref name="side"/> +1) or lower (−1) end of the one-sided Wilson score interval.</summary>
+    internal static double Wilson(int part, int whole, int side)
+    {
+        double n = whole, p = part / n, z2 = Z * Z;
+        double centre = p + (z2 / (2 * n));
+        double spread = Z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
+        return (centre + (side * spread)) / (1 + (z2 / n));
     }
 
     private static string Share(int part, int whole) =>
