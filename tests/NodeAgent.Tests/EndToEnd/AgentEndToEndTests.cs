@@ -28,9 +28,9 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
         JsonElement? detected = null, updated = null;
         try
         {
-            // Sample /proc/PID/status ourselves, as the reference, until the agent has detected the leak
-            // and then refined its rate over a longer span (its first growth_updated).
-            while (clock.Elapsed < TimeSpan.FromSeconds(30) && updated is null)
+            // Sample /proc/PID/status ourselves, as the reference, for 25 s of the 40 s leak: the agent
+            // detects it, and updates its report whenever the refined rate moves by 5 % or more.
+            while (clock.Elapsed < TimeSpan.FromSeconds(25))
             {
                 if (procfs.ReadStatus(grower.Id) is { VmRssBytes: > 0 } status)
                 {
@@ -39,7 +39,7 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
 
                 var lines = agent.Lines();
                 detected ??= lines.Cast<JsonElement?>().FirstOrDefault(l => IsFor(l!.Value, "growth_detected", grower.Id));
-                updated = lines.Cast<JsonElement?>().FirstOrDefault(l => IsFor(l!.Value, "growth_updated", grower.Id));
+                updated = lines.Cast<JsonElement?>().LastOrDefault(l => IsFor(l!.Value, "growth_updated", grower.Id));
                 Thread.Sleep(200);
             }
 
@@ -51,11 +51,12 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
             Assert.True(d.GetProperty("rss_bytes").GetInt64() > 0);
             Assert.Contains("grow", d.GetProperty("cmdline").GetString(), StringComparison.Ordinal);
 
-            // The rate against /proc over the span each report covers: within 10 % at detection (six
-            // or so samples of a runtime whose own heap steps by megabytes), within 5 % once refined.
+            // The rate against /proc: at detection within 10 % over the span it covers (six or so samples
+            // of a runtime whose own heap steps by megabytes); the last report, the one an operator reads,
+            // within 5 % of /proc over the whole growth so far (had the refined rate moved further, the
+            // agent would have sent a growth_updated).
             AssertRateMatchesProc(d, proc, started, 0.10);
-            Assert.True(updated is not null, "no growth_updated within 30 s");
-            AssertRateMatchesProc(updated.Value, proc, started, 0.05);
+            AssertRateMatchesProc(updated ?? d, proc, started, 0.05, until: clock.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -130,10 +131,10 @@ public sealed class AgentEndToEndTests(AgentProcess agent)
     private static double Since(DateTimeOffset start, JsonElement line, string field) =>
         (line.GetProperty(field).GetDateTimeOffset() - start).TotalSeconds;
 
-    private static void AssertRateMatchesProc(JsonElement report, List<(double Time, long Rss)> proc, DateTimeOffset started, double tolerance)
+    private static void AssertRateMatchesProc(JsonElement report, List<(double Time, long Rss)> proc, DateTimeOffset started, double tolerance, double? until = null)
     {
         var since = Since(started, report, "growth_started");
-        var until = Since(started, report, "time");
+        until ??= Since(started, report, "time");
         var span = proc.Where(p => p.Time >= since && p.Time <= until).ToList();
         Assert.True(span.Count >= 10, $"only {span.Count} /proc points between {since:F1} s and {until:F1} s");
         var procRate = Slope(span);
