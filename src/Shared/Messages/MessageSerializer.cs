@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using System.Runtime.Serialization;
+using Akka.Serialization;
+
+namespace MemGrowth.Shared.Messages;
+
+/// <summary>
+/// Serializes everything MemGrowth journals or sends between nodes as JSON under a stable manifest
+/// ("leak-opened.v1"), never a CLR type name: a type can be renamed or moved, and events journaled by an
+/// older build still load. A change of shape is a new manifest version, with the old one still read.
+/// Field names are snake_case; enums are written by name.
+/// </summary>
+public sealed class MessageSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer's id in akka.actor.serialization-identifiers; never reuse or change it.</summary>
+    public const int Id = 4711;
+
+    /// <summary>The HOCON that binds this serializer; every MemGrowth actor system includes it.</summary>
+    public const string Config = """
+        akka.actor {
+          serializers.memgrowth = "MemGrowth.Shared.Messages.MessageSerializer, MemGrowth.Shared"
+          serialization-bindings {
+            "MemGrowth.Shared.Messages.Detection, MemGrowth.Shared" = memgrowth
+            "MemGrowth.Shared.Messages.LeakEvent, MemGrowth.Shared" = memgrowth
+          }
+          serialization-identifiers {
+            "MemGrowth.Shared.Messages.MessageSerializer, MemGrowth.Shared" = 4711
+          }
+        }
+        """;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new LeakIdConverter() },
+    };
+
+    private static readonly Dictionary<Type, string> ManifestOf = new()
+    {
+        [typeof(Detection)] = "detection.v1",
+        [typeof(LeakOpened)] = "leak-opened.v1",
+        [typeof(LeakReported)] = "leak-reported.v1",
+        [typeof(LeakConfirmed)] = "leak-confirmed.v1",
+        [typeof(LeakResolved)] = "leak-resolved.v1",
+        [typeof(LeakEnded)] = "leak-ended.v1",
+    };
+
+    private static readonly Dictionary<string, Type> TypeOf = ManifestOf.ToDictionary(p => p.Value, p => p.Key);
+
+    public MessageSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    public override int Identifier => Id;
+
+    /// <summary>Every manifest this build reads, for tests and docs.</summary>
+    public static IReadOnlyCollection<string> Manifests => TypeOf.Keys;
+
+    public override string Manifest(object o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return ManifestOf.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(MessageSerializer)}: add one before it is journaled or sent", nameof(o));
+    }
+
+    public override byte[] ToBinary(object obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        _ = Manifest(obj);
+        return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!TypeOf.TryGetValue(manifest, out var type))
+        {
+            throw new SerializationException($"unknown manifest '{manifest}': this build reads {string.Join(", ", TypeOf.Keys.Order(StringComparer.Ordinal))}");
+        }
+
+        return JsonSerializer.Deserialize(bytes, type, Options)
+            ?? throw new SerializationException($"a '{manifest}' message deserialized to nothing");
+    }
+
+    /// <summary>A leak id travels as its text form, "host/pid/ticks".</summary>
+    private sealed class LeakIdConverter : JsonConverter<LeakId>
+    {
+        public override LeakId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            LeakId.Parse(reader.GetString() ?? throw new JsonException("a leak id is a string"));
+
+        public override void Write(Utf8JsonWriter writer, LeakId value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
+    }
+}

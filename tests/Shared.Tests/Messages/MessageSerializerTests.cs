@@ -1,0 +1,94 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Configuration;
+using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Messages;
+using Xunit;
+
+namespace MemGrowth.Shared.Tests.Messages;
+
+/// <summary>
+/// Everything journaled or sent goes through Akka's serialization with our serializer and a stable manifest,
+/// and comes back equal; golden JSON per manifest pins the wire form, so a rename that would orphan the
+/// events already journaled fails here.
+/// </summary>
+public sealed class MessageSerializerTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+    private static readonly LeakId Leak = new("web-1", 4242, 599433);
+    private static readonly LeakReport Report = new(T0, GrowthPattern.Burst, 2.5 * 1048576, 0.93, 123456789, 536870912, 160.5);
+
+    private readonly ActorSystem _system = ActorSystem.Create("serializer-test", ConfigurationFactory.ParseString(MessageSerializer.Config));
+
+    public static TheoryData<object> Messages() =>
+    [
+        new Detection(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
+            "/system.slice/api.service", null, GrowthPattern.Linear, 1048576, 0.71, 100, 90, 10, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-6), null, null),
+        new LeakOpened(Leak, T0, T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", "0123abcd", "api.service", T0.AddSeconds(-6), Report),
+        new LeakReported(Leak, T0.AddSeconds(5), Report, Reopened: true),
+        new LeakConfirmed(Leak, T0.AddSeconds(31)),
+        new LeakResolved(Leak, T0.AddSeconds(50)),
+        new LeakEnded(Leak, T0.AddSeconds(60), LeakEnd.OomKilled),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_journaled_or_sent_message_round_trips_through_akka_serialization_with_our_serializer(object message)
+    {
+        var serializer = _system.Serialization.FindSerializerFor(message);
+        Assert.IsType<MessageSerializer>(serializer);
+
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        var bytes = serializer.ToBinary(message);
+        var back = _system.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
+
+        Assert.EndsWith(".v1", manifest, StringComparison.Ordinal);
+        Assert.DoesNotContain("MemGrowth", manifest, StringComparison.Ordinal);
+        Assert.Equal(message, back);
+    }
+
+    [Fact]
+    public void Golden_v1_events_still_read()
+    {
+        const string opened = """{"leak":"web-1/4242/599433","time":"2026-11-24T09:00:00+00:00","process_started":"2026-11-24T08:55:00+00:00","comm":"api","cmdline":"/usr/bin/api","cgroup":null,"container_id":null,"service":"api","growth_started":"2026-11-24T08:59:54+00:00","report":{"time":"2026-11-24T09:00:00+00:00","pattern":"burst","bytes_per_second":2621440,"confidence":0.93,"rss_bytes":123456789,"memory_limit_bytes":null,"seconds_to_limit":null}}""";
+        const string ended = """{"leak":"web-1/4242/599433","time":"2026-11-24T09:01:00+00:00","how":"oom_killed"}""";
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(LeakEvent));
+
+        var o = Assert.IsType<LeakOpened>(serializer.FromBinary(Encoding.UTF8.GetBytes(opened), "leak-opened.v1"));
+        var e = Assert.IsType<LeakEnded>(serializer.FromBinary(Encoding.UTF8.GetBytes(ended), "leak-ended.v1"));
+
+        Assert.Equal(Leak, o.Leak);
+        Assert.Equal(GrowthPattern.Burst, o.Report.Pattern);
+        Assert.Equal(2621440, o.Report.BytesPerSecond);
+        Assert.Equal(LeakEnd.OomKilled, e.How);
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_refused_naming_the_ones_this_build_reads()
+    {
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(LeakEvent));
+
+        var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "leak-opened.v9"));
+
+        Assert.Contains("leak-opened.v1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("web-1/4242/599433", "web-1", 4242, 599433UL)]
+    [InlineData("a/b/7/8", "a/b", 7, 8UL)]
+    public void Leak_ids_read_back_from_their_text(string text, string host, int pid, ulong ticks)
+    {
+        var id = LeakId.Parse(text);
+
+        Assert.Equal(new LeakId(host, pid, ticks), id);
+        Assert.Equal(text, id.ToString());
+    }
+
+    [Theory]
+    [InlineData("web-1")]
+    [InlineData("web-1/x/7")]
+    [InlineData("/7/8")]
+    public void A_malformed_leak_id_is_refused(string text) => Assert.Throws<FormatException>(() => LeakId.Parse(text));
+
+    public void Dispose() => _system.Dispose();
+}
