@@ -1,0 +1,60 @@
+using System.Globalization;
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+
+namespace MemGrowth.Analytics.Persistence;
+
+/// <summary>Which database holds the journal.</summary>
+public enum JournalDatabase
+{
+    /// <summary>An embedded SQLite file: the standalone node, nothing to start.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server: fleets.</summary>
+    PostgreSql,
+}
+
+/// <summary>
+/// The Akka.Persistence.Sql journal and snapshot store for a database, as HOCON. SQLite runs through
+/// Microsoft.Data.Sqlite; PostgreSQL through Npgsql. Tables are created on first use.
+/// </summary>
+public static class JournalConfig
+{
+    /// <summary>The journal's HOCON with the plugin's own defaults under it.</summary>
+    public static Config Load(JournalDatabase database, string connectionString) =>
+        ConfigurationFactory.ParseString(For(database, connectionString)).WithFallback(SqlPersistence.DefaultConfiguration);
+
+    public static string For(JournalDatabase database, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        var provider = database == JournalDatabase.Sqlite ? "SQLite.MS" : "PostgreSQL.15";
+        var quoted = Quote(connectionString);
+        return string.Create(CultureInfo.InvariantCulture, $$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  connection-string = {{quoted}}
+                  provider-name = "{{provider}}"
+                  auto-initialize = true
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  connection-string = {{quoted}}
+                  provider-name = "{{provider}}"
+                  auto-initialize = true
+                }
+              }
+              query.journal.sql {
+                connection-string = {{quoted}}
+                provider-name = "{{provider}}"
+                write-plugin = "akka.persistence.journal.sql"
+              }
+            }
+            """);
+    }
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}
