@@ -7,6 +7,11 @@ results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
 passed=0 failed=0 skipped=0
+
+# The persistence tests run against a real PostgreSQL too (and SQLite, embedded): make sure one runs.
+if [ "$(id -u)" -eq 0 ] && pg="$("$root/tests/postgres.sh")"; then
+  export MEMGROWTH_TEST_POSTGRES="${MEMGROWTH_TEST_POSTGRES:-$pg}"
+fi
 if ! dotnet build "$root/MemGrowth.Actors.sln" -c Release -nologo -v quiet -clp:ErrorsOnly; then
   echo "build failed"
   echo "0 passed, 1 failed"

@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Akka.Configuration;
+using MemGrowth.Analytics.Persistence;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace MemGrowth.Analytics.Tests;
+
+/// <summary>
+/// A real database for the persistence tests: a fresh SQLite file, or the PostgreSQL server named by
+/// MEMGROWTH_TEST_POSTGRES (tests/postgres.sh starts one and prints its connection string; ./memgrowth
+/// test runs it). Missing PostgreSQL fails the test with how to get it: a database test never skips.
+/// </summary>
+internal sealed class TestDatabase : IDisposable
+{
+    public const string PostgresVariable = "MEMGROWTH_TEST_POSTGRES";
+
+    private readonly string? _directory;
+
+    public TestDatabase(JournalDatabase kind)
+    {
+        Kind = kind;
+        if (kind == JournalDatabase.Sqlite)
+        {
+            _directory = Directory.CreateTempSubdirectory("memgrowth-journal-").FullName;
+            ConnectionString = $"Data Source={Path.Combine(_directory, "memgrowth.db")}";
+            return;
+        }
+
+        ConnectionString = Environment.GetEnvironmentVariable(PostgresVariable)
+            ?? throw new InvalidOperationException($"{PostgresVariable} is not set: run tests/postgres.sh as root (./memgrowth test does) and export what it prints");
+        try
+        {
+            using var connection = Open();
+        }
+        catch (NpgsqlException e)
+        {
+            throw new InvalidOperationException($"PostgreSQL at '{ConnectionString}' is not reachable ({e.Message}): run tests/postgres.sh as root", e);
+        }
+    }
+
+    public JournalDatabase Kind { get; }
+
+    public string ConnectionString { get; }
+
+    public Config Journal => JournalConfig.Load(Kind, ConnectionString);
+
+    /// <summary>The manifests journaled for a persistence id, in order, read straight from the journal table.</summary>
+    public List<string> JournaledManifests(string persistenceId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT manifest FROM journal WHERE persistence_id = @id ORDER BY sequence_number";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@id";
+        parameter.Value = persistenceId;
+        command.Parameters.Add(parameter);
+        using var reader = command.ExecuteReader();
+        var manifests = new List<string>();
+        while (reader.Read())
+        {
+            manifests.Add(reader.GetString(0));
+        }
+
+        return manifests;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (_directory is not null)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private DbConnection Open()
+    {
+        DbConnection connection = Kind == JournalDatabase.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+}
