@@ -19,10 +19,11 @@ internal sealed class SampleTrace : ReceiveActor
         Receive<SourceBatch>(batch =>
         {
             var received = MonotonicClock.NowSeconds;
+            var suspended = MonotonicClock.BoottimeMinusMonotonic();
             foreach (var e in batch.Events)
             {
                 var s = e.Sample;
-                var age = MonotonicClock.AgeAt(s.Time, e.Key.StartTicks);
+                var age = MonotonicClock.AgeAt(s.Time, e.Key.StartTicks, suspended);
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{e.Kind},{e.Key.Pid},{e.Key.StartTicks},{s.Time:F3},{s.FileBytes},{s.AnonBytes},{s.SwapBytes},{s.ShmemBytes},{e.Comm.Replace(',', ' ')},{age:F3},{received:F3}"));
             }

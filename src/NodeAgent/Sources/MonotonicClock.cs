@@ -24,9 +24,14 @@ internal static partial class MonotonicClock
     /// clock (which also counts suspend), samples on the monotonic one.
     /// </summary>
     public static double AgeAt(double monotonicSeconds, ulong startTicks) =>
-        monotonicSeconds + BoottimeMinusMonotonic() - (startTicks / (double)TicksPerSecond);
+        AgeAt(monotonicSeconds, startTicks, BoottimeMinusMonotonic());
 
-    private static unsafe double BoottimeMinusMonotonic()
+    /// <summary>The same, with the clocks' offset read once by the caller for a whole batch.</summary>
+    public static double AgeAt(double monotonicSeconds, ulong startTicks, double boottimeMinusMonotonic) =>
+        monotonicSeconds + boottimeMinusMonotonic - (startTicks / (double)TicksPerSecond);
+
+    /// <summary>CLOCK_BOOTTIME minus CLOCK_MONOTONIC, in seconds: the time spent suspended since boot.</summary>
+    public static unsafe double BoottimeMinusMonotonic()
     {
         const int clockBoottime = 7;
         long* ts = stackalloc long[2];

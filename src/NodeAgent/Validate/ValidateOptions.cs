@@ -63,6 +63,11 @@ internal sealed record ValidateOptions(bool Quick, int Seed, int Variants, int C
             }
         }
 
+        if (explain is not null && replay is null)
+        {
+            throw new ArgumentException("--explain needs --replay FILE: it explains a process of a recorded run");
+        }
+
         return new ValidateOptions(quick, seed, variants ?? 4, concurrency ?? 12, output ?? (quick ? "validation-quick" : replay is null ? "docs/validation" : "validation-replay"), replay, explain);
     }
 

@@ -34,6 +34,14 @@ public sealed class ValidateOptionsTests
         Assert.Equal("validation-replay", options.OutputDirectory);
     }
 
+    [Fact]
+    public void Should_refuse_explain_without_a_recording()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ValidateOptions.Parse(["--explain", "42"]));
+
+        Assert.Contains("--replay", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--variants", "0")]
     [InlineData("--seed", "x")]
