@@ -17,6 +17,7 @@ internal static class Program
           grow     synthetic memory grower for tests and demos                  memgrowth grow --help
           bench    benchmarks: memgrowth bench overhead --help
           validate detection quality: the labelled scenario corpus against the real agent  memgrowth validate --help
+          leaks    the leaks this node recorded (its history survives restarts)   memgrowth leaks --help
         """;
 
     public static async Task<int> Main(string[] args)
@@ -35,6 +36,7 @@ internal static class Program
                 "run" => await RunCommand.RunAsync(rest, cts.Token).ConfigureAwait(false),
                 "status" => StatusCommand.Run(rest, Console.Out),
                 "grow" => Grower.Run(rest, Console.Out, cts.Token),
+                "leaks" => await History.LeaksCommand.RunAsync(rest, Console.Out, cts.Token).ConfigureAwait(false),
                 "validate" => await Validate.ValidateCommand.RunAsync(rest, Console.Out, cts.Token).ConfigureAwait(false),
                 "bench" when rest.FirstOrDefault() == "overhead" => OverheadBenchmark.Run(rest[1..], Console.Out, cts.Token),
                 null or "help" or "--help" or "-h" => Help(0),

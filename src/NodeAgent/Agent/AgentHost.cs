@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Configuration;
+using MemGrowth.Analytics.Leaks;
+using MemGrowth.Analytics.Persistence;
 using MemGrowth.NodeAgent.Actors;
 using MemGrowth.NodeAgent.Output;
 using MemGrowth.NodeAgent.Sources;
@@ -35,7 +38,7 @@ internal sealed class AgentHost : IAsyncDisposable
         _logger = logger;
         _source = source;
         _budget = new EventBudget(options.MaxInFlightEvents);
-        _system = ActorSystem.Create("memgrowth", options.AkkaConfig);
+        _system = ActorSystem.Create("memgrowth", HistoryConfig(options).WithFallback(options.AkkaConfig));
         _jsonl = options.JsonlPath switch
         {
             null => null,
@@ -44,7 +47,8 @@ internal sealed class AgentHost : IAsyncDisposable
         };
         // With JSON on stdout, human lines go to stderr so the JSON stream stays parseable.
         TextWriter? console = options.Quiet ? null : options.JsonlPath == "-" ? Console.Error : Console.Out;
-        var publisher = _system.ActorOf(DetectionPublisher.Props(console, _jsonl), "detections");
+        var history = options.DataDir is null ? null : _system.ActorOf(LeakRegion.Props(), "leaks");
+        var publisher = _system.ActorOf(DetectionPublisher.Props(console, _jsonl, history), "detections");
         var settings = new TrackerSettings(options.ToGrowthSettings(), _host, options.Interval.TotalSeconds, options.LivenessSweep)
         {
             StartupGraceSeconds = options.StartupGrace.TotalSeconds,
@@ -58,6 +62,31 @@ internal sealed class AgentHost : IAsyncDisposable
     }
 
     public IActorRef Publisher { get; }
+
+    /// <summary>
+    /// The serializer, and with a data directory the SQLite journal the standalone node keeps its leak
+    /// history in (created on first use).
+    /// </summary>
+    /// <exception cref="ArgumentException">The data directory cannot be created.</exception>
+    public static Config HistoryConfig(AgentOptions options)
+    {
+        var config = ConfigurationFactory.ParseString(MessageSerializer.Config);
+        if (options.DataDir is not { } dir)
+        {
+            return config;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"data-dir {dir}: {e.Message} (give another with --data-dir, or \"\" to keep no history)", e);
+        }
+
+        return config.WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, $"Data Source={Path.Combine(dir, "memgrowth.db")}"));
+    }
 
     public IActorRef Supervisor => _supervisor;
 

@@ -20,7 +20,7 @@ internal sealed record AgentOptions
     private static readonly HashSet<string> KnownKeys =
     [
         "source", "interval", "min-delta", "max-processes", "ring-buffer", "max-in-flight-events",
-        "confidence-threshold", "window", "liveness-sweep", "status-file", "startup-grace",
+        "confidence-threshold", "window", "liveness-sweep", "status-file", "startup-grace", "data-dir",
     ];
 
     public SourceKind Source { get; init; } = SourceKind.Bpf;
@@ -45,6 +45,9 @@ internal sealed record AgentOptions
 
     public string? StatusFile { get; init; } = "/run/memgrowth/status.json";
 
+    /// <summary>Where the standalone node keeps its leak history (an SQLite journal); null for none.</summary>
+    public string? DataDir { get; init; } = "/var/lib/memgrowth";
+
     /// <summary>JSON lines destination: a path, "-" for stdout, or null for none.</summary>
     public string? JsonlPath { get; init; }
 
@@ -68,6 +71,7 @@ internal sealed record AgentOptions
           --threshold X            confidence that raises a detection, 0..1 (default 0.6)
           --max-processes N        size of the probe's process map
           --status-file PATH       counters for `memgrowth status` ("" to disable)
+          --data-dir DIR           leak history (SQLite journal) for `memgrowth leaks` ("" to keep none)
           --config FILE            HOCON file instead of config/memgrowth.hocon
           --duration DURATION      stop after this long
           --trace PATH             write every sample to a CSV file, for offline replay
@@ -115,6 +119,7 @@ internal sealed record AgentOptions
                 "--threshold" => options with { ConfidenceThreshold = ParseDouble(Value(), name) },
                 "--max-processes" => options with { MaxProcesses = (uint)ParseSize(Value(), name) },
                 "--status-file" => options with { StatusFile = NullIfEmpty(Value()) },
+                "--data-dir" => options with { DataDir = NullIfEmpty(Value()) },
                 "--config" => Skip(options, Value()),
                 "--duration" => options with { Duration = ParseDuration(Value(), name) },
                 "--quiet" => options with { Quiet = true },
@@ -209,6 +214,7 @@ internal sealed record AgentOptions
             LivenessSweep = Read("liveness-sweep", k => config.GetTimeSpan(k), d.LivenessSweep),
             StartupGrace = Read("startup-grace", k => config.GetTimeSpan(k), d.StartupGrace),
             StatusFile = Read("status-file", k => NullIfEmpty(config.GetString(k)), d.StatusFile),
+            DataDir = Read("data-dir", k => NullIfEmpty(config.GetString(k)), d.DataDir),
             AkkaConfig = root,
         };
     }

@@ -5,8 +5,9 @@ using MemGrowth.Shared.Messages;
 namespace MemGrowth.NodeAgent.Output;
 
 /// <summary>
-/// Writes detections to the console (human lines) and to a JSON-lines file or stdout. One writer, so
-/// lines never interleave; a failing sink is logged once and the others carry on.
+/// Writes detections to the console (human lines) and to a JSON-lines file or stdout, and hands them to the
+/// leak history when the node keeps one. One writer, so lines never interleave; a failing sink is logged
+/// once and the others carry on.
 /// </summary>
 internal sealed class DetectionPublisher : ReceiveActor
 {
@@ -15,16 +16,20 @@ internal sealed class DetectionPublisher : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _jsonlFailed;
 
-    public DetectionPublisher(TextWriter? console, TextWriter? jsonl)
+    public DetectionPublisher(TextWriter? console, TextWriter? jsonl, IActorRef? history)
     {
         _console = console;
         _jsonl = jsonl;
-        Receive<Detection>(d => Write(DetectionText.Format(d), DetectionJson.Format(d)));
+        Receive<Detection>(d =>
+        {
+            Write(DetectionText.Format(d), DetectionJson.Format(d));
+            history?.Tell(d);
+        });
         Receive<AgentReady>(r => Write(DetectionText.Format(r), DetectionJson.Format(r)));
     }
 
-    public static Props Props(TextWriter? console, TextWriter? jsonl) =>
-        Akka.Actor.Props.Create(() => new DetectionPublisher(console, jsonl));
+    public static Props Props(TextWriter? console, TextWriter? jsonl, IActorRef? history = null) =>
+        Akka.Actor.Props.Create(() => new DetectionPublisher(console, jsonl, history));
 
     private void Write(string text, string json)
     {

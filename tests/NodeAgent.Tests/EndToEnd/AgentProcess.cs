@@ -13,11 +13,18 @@ public sealed class AgentProcess : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("memgrowth-e2e").FullName;
 
     public AgentProcess()
+        : this(null)
+    {
+    }
+
+    /// <param name="historyDir">A leak history to keep across agents (left in place on dispose); null for one of its own.</param>
+    internal AgentProcess(string? historyDir)
     {
         Kernel.KernelRequirement.Require();
         JsonlPath = Path.Combine(_dir, "detections.jsonl");
         StatusPath = Path.Combine(_dir, "status.json");
-        _agent = StartMemgrowth("run", "--jsonl", JsonlPath, "--status-file", StatusPath, "--quiet");
+        HistoryDir = historyDir ?? Path.Combine(_dir, "history");
+        _agent = StartMemgrowth("run", "--jsonl", JsonlPath, "--status-file", StatusPath, "--data-dir", HistoryDir, "--quiet");
         var ready = WaitFor(l => l.GetProperty("type").GetString() == "agent_ready", TimeSpan.FromSeconds(60));
         if (ready is null)
         {
@@ -29,6 +36,9 @@ public sealed class AgentProcess : IDisposable
     public string JsonlPath { get; }
 
     public string StatusPath { get; }
+
+    /// <summary>The agent's leak history (its SQLite journal), for `memgrowth leaks --data-dir`.</summary>
+    public string HistoryDir { get; }
 
     /// <summary>The agent as built beside the tests (a project reference copies it, its probe and config).</summary>
     public static string MemgrowthDll => Path.Combine(AppContext.BaseDirectory, "memgrowth.dll");

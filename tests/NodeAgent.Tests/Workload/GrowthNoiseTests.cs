@@ -26,7 +26,7 @@ public sealed class GrowthNoiseTests
         Assert.True(sizes.Min() < Max / 100, $"smallest {sizes.Min()}");
         Assert.True(sizes.Max() > Max * 99 / 100, $"largest {sizes.Max()}");
         Assert.InRange(sizes.Average(), Max * 0.47, Max * 0.53);
-        Assert.True(sizes.Zip(sizes.Skip(1)).Count(p => p.First != p.Second) > 9_900);
+        Assert.True(sizes.Zip(sizes.Skip(1), (a, b) => a != b).Count(changed => changed) > 9_900);
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed class GrowthPlanTests
         // The trough of each cycle is the line after the free (t = free second + 1), and it is leak × t.
         var troughs = Enumerable.Range(0, 20).Select(k => (k * period) + (period / 2) + 1).ToList();
         Assert.All(troughs, t => Assert.Equal(leak * t, held[t]));
-        Assert.All(troughs.Skip(1).Zip(troughs), p => Assert.Equal(leak * period, held[p.First] - held[p.Second]));
+        Assert.All(troughs.Skip(1).Zip(troughs, (later, earlier) => held[later] - held[earlier]), rise => Assert.Equal(leak * period, rise));
         // And nothing in a cycle dips below its trough: the free is the only way down.
         Assert.All(troughs.SkipLast(1), t => Assert.Equal(held[t], held[t..(t + period)].Min()));
     }

@@ -1,0 +1,29 @@
+using Akka.Actor;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.Analytics.Leaks;
+
+/// <summary>
+/// The leak entities of a standalone node: one child <see cref="LeakEntity"/> per leak, created on its first
+/// message. Detections told to it are fire-and-forget (the entity's acks end here); <see cref="GetLeak"/> is
+/// forwarded, so the asker gets the reply. A fleet shards the same entities across analytics nodes instead.
+/// </summary>
+public sealed class LeakRegion : ReceiveActor
+{
+    public LeakRegion()
+    {
+        Receive<Detection>(d => EntityOf(LeakId.Of(d)).Tell(d, Self));
+        Receive<OomKill>(k => EntityOf(k.Leak).Tell(k, Self));
+        Receive<GetLeak>(g => EntityOf(g.Leak).Forward(g));
+        Receive<LeakAck>(_ => { });
+    }
+
+    public static Props Props() => Akka.Actor.Props.Create(() => new LeakRegion());
+
+    private IActorRef EntityOf(LeakId leak)
+    {
+        var name = Uri.EscapeDataString(leak.ToString());
+        var child = Context.Child(name);
+        return child.IsNobody() ? Context.ActorOf(LeakEntity.Props(leak), name) : child;
+    }
+}
