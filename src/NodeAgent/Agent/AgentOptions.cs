@@ -45,8 +45,11 @@ internal sealed record AgentOptions
 
     public string? StatusFile { get; init; } = "/run/memgrowth/status.json";
 
-    /// <summary>Where the standalone node keeps its leak history (an SQLite journal); null for none.</summary>
-    public string? DataDir { get; init; } = "/var/lib/memgrowth";
+    /// <summary>
+    /// Where the standalone node keeps its leak history (an SQLite journal); null for none, the default for
+    /// now: the journal's code costs the agent memory and start-up CPU that are not yet paid before agent_ready.
+    /// </summary>
+    public string? DataDir { get; init; }
 
     /// <summary>JSON lines destination: a path, "-" for stdout, or null for none.</summary>
     public string? JsonlPath { get; init; }
@@ -71,7 +74,7 @@ internal sealed record AgentOptions
           --threshold X            confidence that raises a detection, 0..1 (default 0.6)
           --max-processes N        size of the probe's process map
           --status-file PATH       counters for `memgrowth status` ("" to disable)
-          --data-dir DIR           leak history (SQLite journal) for `memgrowth leaks` ("" to keep none)
+          --data-dir DIR           keep a leak history (SQLite journal) for `memgrowth leaks`, e.g. /var/lib/memgrowth
           --config FILE            HOCON file instead of config/memgrowth.hocon
           --duration DURATION      stop after this long
           --trace PATH             write every sample to a CSV file, for offline replay

@@ -41,7 +41,7 @@ internal sealed class AgentUnderTest : IDisposable
     {
         var stem = Path.Combine(workDir, $"agent-{Interlocked.Increment(ref s_started)}-{source}");
         // The same 1 s resolution for both sources, so bpf and procfs are compared like for like.
-        string[] args = ["run", "--source", source, "--interval", "1s", "--jsonl", stem + ".jsonl", "--status-file", stem + ".status.json", "--data-dir", stem + ".history", "--quiet", .. extraArguments ?? []];
+        string[] args = ["run", "--source", source, "--interval", "1s", "--jsonl", stem + ".jsonl", "--status-file", stem + ".status.json", "--quiet", .. extraArguments ?? []];
         var agent = new AgentUnderTest(children.Start(executable, args, "/dev/null", stem + ".log"), source, stem);
         try
         {

@@ -12,6 +12,9 @@ namespace MemGrowth.NodeAgent.History;
 /// <summary>`memgrowth leaks`: the standalone node's leak history, read from its journal, filtered, newest first.</summary>
 internal static class LeaksCommand
 {
+    /// <summary>Where to look when neither --data-dir nor the configuration names a history.</summary>
+    public const string DefaultDataDir = "/var/lib/memgrowth";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -27,7 +30,7 @@ internal static class LeaksCommand
         }
 
         var defaults = AgentOptions.Parse([], Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
-        var options = LeaksOptions.Parse(args, defaults.DataDir ?? "/var/lib/memgrowth");
+        var options = LeaksOptions.Parse(args, defaults.DataDir ?? DefaultDataDir);
         var database = Path.Combine(options.DataDir, "memgrowth.db");
         if (!File.Exists(database))
         {
