@@ -15,7 +15,6 @@ namespace MemGrowth.Analytics.Tests.Leaks;
 /// </summary>
 public sealed class LeakEntityPersistenceTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     // A host name of its own per test run: the PostgreSQL database outlives the run.
@@ -78,8 +77,5 @@ public sealed class LeakEntityPersistenceTests
     private static ActorSystem Start(TestDatabase database) =>
         ActorSystem.Create("leaks", ConfigurationFactory.ParseString(MessageSerializer.Config).WithFallback(database.Journal));
 
-    private Detection Detect(DetectionKind kind, double seconds, double confidence) => new(
-        kind, T0.AddSeconds(seconds), _leak.Host, _leak.Process, T0.AddMinutes(-5), "api", "/usr/bin/api",
-        "/system.slice/api.service", null, GrowthPattern.Linear, 1 << 20, confidence, 100 << 20, 90 << 20, 10 << 20, 0, 0,
-        T0.AddMinutes(-5), T0.AddSeconds(-6), null, null);
+    private Detection Detect(DetectionKind kind, double seconds, double confidence) => Detections.Of(_leak, kind, seconds, confidence);
 }

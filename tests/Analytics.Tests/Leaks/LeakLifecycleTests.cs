@@ -8,7 +8,7 @@ namespace MemGrowth.Analytics.Tests.Leaks;
 /// <summary>The leak entity's lifecycle, decided and applied as the persistent entity does, event by event.</summary>
 public class LeakLifecycleTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = Detections.T0;
 
     [Fact]
     public void A_detection_opens_a_suspected_leak_under_its_service_with_its_report()
@@ -124,8 +124,6 @@ public class LeakLifecycleTests
         return state;
     }
 
-    private static Detection Detect(DetectionKind kind, double seconds, double confidence) => new(
-        kind, T0.AddSeconds(seconds), "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api --port 80",
-        "/system.slice/api.service", null, GrowthPattern.Linear, 1 << 20, confidence, 100 << 20, 90 << 20, 10 << 20, 0, 0,
-        T0.AddMinutes(-5), T0.AddSeconds(-6), 512L << 20, 400);
+    private static Detection Detect(DetectionKind kind, double seconds, double confidence) =>
+        Detections.Of(new LeakId("web-1", 4242, 599433), kind, seconds, confidence, 512L << 20, 400);
 }

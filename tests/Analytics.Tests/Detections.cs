@@ -1,0 +1,16 @@
+using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.Analytics.Tests;
+
+/// <summary>Detections of one leaking process of a systemd service "api", as the agent would send them.</summary>
+internal static class Detections
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    /// <param name="seconds">Time of the detection after <see cref="T0"/>.</param>
+    public static Detection Of(LeakId leak, DetectionKind kind, double seconds, double confidence, long? limitBytes = null, double? secondsToLimit = null) => new(
+        kind, T0.AddSeconds(seconds), leak.Host, leak.Process, T0.AddMinutes(-5), "api", "/usr/bin/api",
+        "/system.slice/api.service", null, GrowthPattern.Linear, 1 << 20, confidence, 100 << 20, 90 << 20, 10 << 20, 0, 0,
+        T0.AddMinutes(-5), T0.AddSeconds(-6), limitBytes, secondsToLimit);
+}
