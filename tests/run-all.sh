@@ -9,7 +9,7 @@ trap 'rm -rf "$results"' EXIT
 passed=0 failed=0 skipped=0
 
 # The persistence tests run against a real PostgreSQL too (and SQLite, embedded): make sure one runs.
-if [ "$(id -u)" -eq 0 ] && pg="$("$root/tests/postgres.sh")"; then
+if [ "$(id -u)" -eq 0 ] && pg="$("$root/tests/postgres.sh" | tail -n 1)"; then
   export MEMGROWTH_TEST_POSTGRES="${MEMGROWTH_TEST_POSTGRES:-$pg}"
 fi
 if ! dotnet build "$root/MemGrowth.Actors.sln" -c Release -nologo -v quiet -clp:ErrorsOnly; then
