@@ -24,6 +24,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
     private readonly ProcessGrowth _growth;
     private string _comm;
     private double _lastSampleTime = double.NegativeInfinity;
+    private bool _lastWasTick;
     private double _firstSeen;
     private ProcessDetails? _details;
     private double _detailsAt = double.NegativeInfinity;
@@ -70,6 +71,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         // Samples from one source arrive in order; a late one after a tick is moved to the tick's time.
         var sample = e.Sample.Time < _lastSampleTime ? e.Sample with { Time = _lastSampleTime } : e.Sample;
         _lastSampleTime = sample.Time;
+        _lastWasTick = false;
         Report(_growth.Observe(sample), sample.Time);
 
         // The floor trusts a level only once a second point holds it, and a process that stepped up and
@@ -90,15 +92,20 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         // The source sends nothing while RSS stays within the minimum delta: silence means "unchanged".
         // Only growth under way needs that now: an open detection to resolve, and growth not yet confirmed,
         // whose evidence grows as the new level holds (a burst's step is only a step once it stays). The
-        // window fills gaps by itself when the next sample comes.
-        if (!(NeedsTime || tick.Confirm) || tick.Now - _lastSampleTime < 1.5 * _settings.SampleIntervalSeconds)
+        // window fills gaps by itself when the next sample comes. A sample is late after 1.5 intervals; once
+        // one is, time is fed every interval (every other tick would add up to a second to each resolution).
+        if (!(NeedsTime || tick.Confirm) || tick.Now - _lastSampleTime < TickAfterIntervals(_lastWasTick) * _settings.SampleIntervalSeconds)
         {
             return;
         }
 
         _lastSampleTime = tick.Now;
+        _lastWasTick = true;
         Report(_growth.AdvanceTo(tick.Now), tick.Now);
     }
+
+    /// <summary>How many sample intervals after the last sample (or fed-in tick) a tick feeds time in.</summary>
+    internal static double TickAfterIntervals(bool lastWasTick) => lastWasTick ? 0.5 : 1.5;
 
     private void OnGone(ProcessGone gone)
     {

@@ -89,6 +89,6 @@ public sealed class ProcessGrowth
 
         Evidence = evidence;
         Current = next;
-        return _policy.Decide(next, now);
+        return _policy.Decide(next, now, _window.Values[^1], evidence.Step);
     }
 }

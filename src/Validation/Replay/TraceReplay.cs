@@ -27,6 +27,7 @@ public static class TraceReplay
         var settled = startupGraceSeconds <= 0;
 
         var confirm = false;
+        var lastWasTick = false;
         void Ticks(double until)
         {
             // After a sample that left no growth under way, the tracker ticks once to confirm its level.
@@ -34,18 +35,21 @@ public static class TraceReplay
             {
                 last += ConfirmAfterIntervals * interval;
                 Emit(growth.AdvanceTo(last), last);
+                lastWasTick = true;
             }
 
             confirm = false;
 
-            // The tracker's timer fires every interval while growth is under way; it feeds time once samples are late.
+            // The tracker's timer fires every interval while growth is under way; it feeds time once a sample
+            // is 1.5 intervals late, then at every tick.
             var tick = last + interval;
             while ((growth.IsDetected || growth.Current.Pattern != GrowthPattern.Stable) && tick < until)
             {
-                if (tick - last >= 1.5 * interval)
+                if (tick - last >= (lastWasTick ? 0.5 : 1.5) * interval)
                 {
                     Emit(growth.AdvanceTo(tick), tick);
                     last = tick;
+                    lastWasTick = true;
                 }
 
                 tick += interval;
@@ -85,6 +89,7 @@ public static class TraceReplay
             var time = Math.Max(sample.Time, last);
             Emit(growth.Observe(sample.ToRssSample() with { Time = time }), time);
             last = time;
+            lastWasTick = false;
             confirm = true;
         }
 

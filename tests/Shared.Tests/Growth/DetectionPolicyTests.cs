@@ -113,4 +113,28 @@ public class DetectionPolicyTests
 
         Assert.Equal([15.0, 30, 45, 60], updates);
     }
+
+    [Fact]
+    public void Should_not_raise_a_resolved_episode_again_until_it_has_grown_a_detection_s_worth()
+    {
+        // The episode began at 100 and was resolved at 200 with 50 MB; at 1 MB/s a fresh detection needs
+        // MinGrowthSeconds (4 s) of it: 4 MB more. A bump of jitter re-judging the old episode is not that.
+        var policy = new DetectionPolicy(GrowthSettings.Default);
+        policy.Decide(Leak, 150, 49_000_000, 100_000);
+        Assert.Equal(DetectionChange.Resolved, policy.Decide(GrowthAssessment.None, 200, 50_000_000, 100_000));
+
+        Assert.Equal(DetectionChange.None, policy.Decide(Leak, 201, 50_300_000, 100_000));
+        Assert.Equal(DetectionChange.None, policy.Decide(Leak, 205, 53_900_000, 100_000));
+        Assert.Equal(DetectionChange.Detected, policy.Decide(Leak, 206, 54_000_000, 100_000));
+    }
+
+    [Fact]
+    public void Should_raise_growth_that_began_after_the_resolution_as_a_new_episode()
+    {
+        var policy = new DetectionPolicy(GrowthSettings.Default);
+        policy.Decide(Leak, 150, 49_000_000, 100_000);
+        policy.Decide(GrowthAssessment.None, 200, 50_000_000, 100_000);
+
+        Assert.Equal(DetectionChange.Detected, policy.Decide(Leak with { GrowthStartedAt = 201 }, 207, 50_100_000, 100_000));
+    }
 }
