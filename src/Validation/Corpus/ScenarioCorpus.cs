@@ -16,7 +16,7 @@ public static class ScenarioCorpus
         // Leaks.
         Leak("linear-64k", "linear leak at 64 KiB/s, the slowest that must be caught (within 60 s)", 0, GrowthPattern.Linear,
             r => Grower("linear", r.Between(0.055, 0.07), 75, noise: r.Between(0, 0.1))),
-        Leak("linear-1m", "linear leak at about 1 MiB/s: the detection-latency target (three in --quick, for a median)", 3, GrowthPattern.Linear,
+        Leak("linear-1m", "linear leak at about 1 MiB/s: the detection-latency target (five in --quick, the fewest whose median has a 95 % bound)", 5, GrowthPattern.Linear,
             r => Grower("linear", r.Between(0.8, 1.25), 30, noise: r.Between(0, 1))),
         Leak("linear-8m", "linear leak at 4-12 MiB/s", 0, GrowthPattern.Linear,
             r => Grower("linear", r.Between(4, 12), 25, noise: r.Between(0, 4))),

@@ -9,8 +9,9 @@ namespace MemGrowth.Validation.Scoring;
 /// <para>
 /// The full corpus is judged on its point estimates. The quick subset (a dozen leaks, run in CI) is too
 /// small for that: one process in eleven is 9 %. There a rate target fails only when the one-sided 95 %
-/// Wilson interval of the measured rate lies wholly on the wrong side of the target, and a quantile
-/// target is judged on the median (its p95 would be the single worst process). "All" targets stay strict.
+/// Wilson interval of the measured rate lies wholly on the wrong side of the target; a median target fails
+/// only when its distribution-free 95 % lower bound (the fastest of five draws) is over it; and the rate-error
+/// p95 is judged on the median (its p95 would be the single worst process). "All" targets stay strict.
 /// </para>
 /// </summary>
 internal static class Targets
@@ -38,8 +39,8 @@ internal static class Targets
                 ours.RateError is { } e && (smallSample ? e.P50 : e.P95) <= 0.03),
             new("confidence-severity Spearman", "≥ 0.9", Number(ours.Spearman), "n/a (no confidence)",
                 ours.Spearman >= 0.9),
-            new("1 MiB/s linear leak latency p50", "≤ 6 s", Seconds(ours.Latency1MB.P50, ours.Latency1MB.Count), Seconds(baseline.Latency1MB.P50, baseline.Latency1MB.Count),
-                ours.Latency1MB.Count > 0 && ours.Latency1MB.P50 <= 6),
+            new("1 MiB/s linear leak latency p50", smallSample ? "≤ 6 s (quick: 95 % bound)" : "≤ 6 s", Seconds(ours.Latency1MB.P50, ours.Latency1MB.Count), Seconds(baseline.Latency1MB.P50, baseline.Latency1MB.Count),
+                ours.Latency1MB.Count > 0 && (smallSample && !double.IsNaN(ours.Latency1MB.MedianLowerBound) ? ours.Latency1MB.MedianLowerBound : ours.Latency1MB.P50) <= 6),
             new("1 MiB/s linear leak latency p95", "≤ 10 s", Seconds(ours.Latency1MB.P95, ours.Latency1MB.Count), Seconds(baseline.Latency1MB.P95, baseline.Latency1MB.Count),
                 ours.Latency1MB.Count > 0 && ours.Latency1MB.P95 <= 10),
             BurstCheck(scores, baselineScores),
