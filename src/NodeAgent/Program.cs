@@ -18,6 +18,8 @@ internal static class Program
           bench    benchmarks: memgrowth bench overhead --help
           validate detection quality: the labelled scenario corpus against the real agent  memgrowth validate --help
           leaks    the leaks this node recorded (its history survives restarts)   memgrowth leaks --help
+          agent    watch this host as part of a fleet: detections go to analytics  memgrowth agent --help
+          analytics an analytics node of a fleet (sharded, journaled leak entities) memgrowth analytics --help
         """;
 
     public static async Task<int> Main(string[] args)
@@ -36,6 +38,8 @@ internal static class Program
                 "run" => await RunCommand.RunAsync(rest, cts.Token).ConfigureAwait(false),
                 "status" => StatusCommand.Run(rest, Console.Out),
                 "grow" => Grower.Run(rest, Console.Out, cts.Token),
+                "agent" => await Fleet.AgentCommand.RunAsync(rest, cts.Token).ConfigureAwait(false),
+                "analytics" => await Fleet.AnalyticsCommand.RunAsync(rest, Console.Out, cts.Token).ConfigureAwait(false),
                 "leaks" => await History.LeaksCommand.RunAsync(rest, Console.Out, cts.Token).ConfigureAwait(false),
                 "validate" => await Validate.ValidateCommand.RunAsync(rest, Console.Out, cts.Token).ConfigureAwait(false),
                 "bench" when rest.FirstOrDefault() == "overhead" => OverheadBenchmark.Run(rest[1..], Console.Out, cts.Token),

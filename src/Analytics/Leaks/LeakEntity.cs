@@ -18,8 +18,9 @@ public sealed class LeakEntity : ReceivePersistentActor
         Leak = leak;
         PersistenceId = PersistenceIdOf(leak);
         Recover<LeakEvent>(e => _state = LeakState.Apply(_state, e));
-        Command<Detection>(d => Handle(LeakDecider.Decide(_state, d), d.Time));
-        Command<OomKill>(k => Handle(LeakDecider.DecideOomKill(_state, k.Time), k.Time));
+        Command<Detection>(d => Handle(LeakDecider.Decide(_state, d), new LeakAck(Leak, d.Time, 0)));
+        Command<DeliverDetection>(m => Handle(LeakDecider.Decide(_state, m.Detection), new DetectionAck(m.Producer, m.Seq)));
+        Command<OomKill>(k => Handle(LeakDecider.DecideOomKill(_state, k.Time), new LeakAck(Leak, k.Time, 0)));
         Command<GetLeak>(_ => Sender.Tell(new LeakSnapshot(Leak, _state, LastSequenceNr)));
     }
 
@@ -31,13 +32,19 @@ public sealed class LeakEntity : ReceivePersistentActor
 
     public static Props Props(LeakId leak) => Akka.Actor.Props.Create(() => new LeakEntity(leak));
 
-    private void Handle(IReadOnlyList<LeakEvent> events, DateTimeOffset time)
+    /// <summary>Journals the events, then acks: only what is safely stored is acknowledged.</summary>
+    private void Handle(IReadOnlyList<LeakEvent> events, object ack)
     {
         var sender = Sender;
         if (events.Count == 0)
         {
-            sender.Tell(new LeakAck(Leak, time, 0));
+            sender.Tell(ack);
             return;
+        }
+
+        if (ack is LeakAck leakAck)
+        {
+            ack = leakAck with { Journaled = events.Count };
         }
 
         var applied = 0;
@@ -46,7 +53,7 @@ public sealed class LeakEntity : ReceivePersistentActor
             _state = LeakState.Apply(_state, e);
             if (++applied == events.Count)
             {
-                sender.Tell(new LeakAck(Leak, time, events.Count));
+                sender.Tell(ack);
             }
         });
     }

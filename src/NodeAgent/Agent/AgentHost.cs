@@ -1,9 +1,12 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
+using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.NodeAgent.Actors;
+using MemGrowth.NodeAgent.Delivery;
+using MemGrowth.NodeAgent.Fleet;
 using MemGrowth.NodeAgent.Output;
 using MemGrowth.NodeAgent.Sources;
 using MemGrowth.Shared.Messages;
@@ -38,7 +41,9 @@ internal sealed class AgentHost : IAsyncDisposable
         _logger = logger;
         _source = source;
         _budget = new EventBudget(options.MaxInFlightEvents);
-        _system = ActorSystem.Create("memgrowth", HistoryConfig(options).WithFallback(options.AkkaConfig));
+        _system = options.Fleet is { } fleet
+            ? FleetSystem.Create(fleet, LeakSharding.AgentRole, fleet.AgentPort, options.AkkaConfig)
+            : ActorSystem.Create("memgrowth", HistoryConfig(options).WithFallback(options.AkkaConfig));
         _jsonl = options.JsonlPath switch
         {
             null => null,
@@ -47,7 +52,9 @@ internal sealed class AgentHost : IAsyncDisposable
         };
         // With JSON on stdout, human lines go to stderr so the JSON stream stays parseable.
         TextWriter? console = options.Quiet ? null : options.JsonlPath == "-" ? Console.Error : Console.Out;
-        var history = options.DataDir is null ? null : _system.ActorOf(LeakRegion.Props(), "leaks");
+        var history = options.Fleet is { } f ? StartDelivery(f)
+            : options.DataDir is null ? null
+            : _system.ActorOf(LeakRegion.Props(), "leaks");
         var publisher = _system.ActorOf(DetectionPublisher.Props(console, _jsonl, history), "detections");
         var settings = new TrackerSettings(options.ToGrowthSettings(), _host, options.Interval.TotalSeconds, options.LivenessSweep)
         {
@@ -62,6 +69,19 @@ internal sealed class AgentHost : IAsyncDisposable
     }
 
     public IActorRef Publisher { get; }
+
+    /// <summary>The fleet agent's delivery to analytics; null on a standalone node.</summary>
+    public IActorRef? Delivery { get; private set; }
+
+    // Detections go to the on-disk outbox, then to their sharded entities through a proxy (this node hosts none).
+    private IActorRef StartDelivery(FleetOptions fleet)
+    {
+        var outbox = Outbox.Open(fleet.OutboxDir, fleet.OutboxMaxBytes);
+        var proxy = LeakSharding.StartProxy(_system);
+        var producer = $"{_host}#{Guid.NewGuid():N}";
+        Delivery = _system.ActorOf(OutboxDelivery.Props(outbox, proxy, producer, fleet.MaxInFlight, fleet.ResendAfter, _logger), "delivery");
+        return Delivery;
+    }
 
     /// <summary>
     /// The serializer, and with a data directory the SQLite journal the standalone node keeps its leak

@@ -65,6 +65,9 @@ internal sealed record AgentOptions
 
     public Config AkkaConfig { get; init; } = Config.Empty;
 
+    /// <summary>Set by `memgrowth agent`: join this fleet and deliver detections to its analytics nodes.</summary>
+    public Fleet.FleetOptions? Fleet { get; init; }
+
     public const string Usage = """
         usage: memgrowth run [options]
           --source bpf|procfs      where samples come from (default bpf)

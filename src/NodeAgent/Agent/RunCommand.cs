@@ -6,7 +6,8 @@ namespace MemGrowth.NodeAgent.Agent;
 /// <summary>`memgrowth run`: the standalone node agent, until Ctrl-C, SIGTERM or --duration.</summary>
 internal static class RunCommand
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    /// <param name="configure">Changes to the parsed options (`memgrowth agent` adds its fleet).</param>
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct, Func<AgentOptions, AgentOptions>? configure = null)
     {
         if (args.Contains("--help") || args.Contains("-h"))
         {
@@ -16,6 +17,7 @@ internal static class RunCommand
 
         // Logs go to stderr, so stdout carries only detections.
         var options = AgentOptions.Parse(args, Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
+        options = configure?.Invoke(options) ?? options;
         using var loggers = LoggerFactory.Create(b => b
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)

@@ -24,6 +24,8 @@ public sealed class MessageSerializer : SerializerWithStringManifest
           serialization-bindings {
             "MemGrowth.Shared.Messages.Detection, MemGrowth.Shared" = memgrowth
             "MemGrowth.Shared.Messages.LeakEvent, MemGrowth.Shared" = memgrowth
+            "MemGrowth.Shared.Messages.DeliverDetection, MemGrowth.Shared" = memgrowth
+            "MemGrowth.Shared.Messages.DetectionAck, MemGrowth.Shared" = memgrowth
           }
           serialization-identifiers {
             "MemGrowth.Shared.Messages.MessageSerializer, MemGrowth.Shared" = 4711
@@ -45,6 +47,8 @@ public sealed class MessageSerializer : SerializerWithStringManifest
         [typeof(LeakConfirmed)] = "leak-confirmed.v1",
         [typeof(LeakResolved)] = "leak-resolved.v1",
         [typeof(LeakEnded)] = "leak-ended.v1",
+        [typeof(DeliverDetection)] = "deliver-detection.v1",
+        [typeof(DetectionAck)] = "detection-ack.v1",
     };
 
     private static readonly Dictionary<string, Type> TypeOf = ManifestOf.ToDictionary(p => p.Value, p => p.Key);
@@ -67,22 +71,40 @@ public sealed class MessageSerializer : SerializerWithStringManifest
             : throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(MessageSerializer)}: add one before it is journaled or sent", nameof(o));
     }
 
-    public override byte[] ToBinary(object obj)
+    public override byte[] ToBinary(object obj) => Encode(obj);
+
+    public override object FromBinary(byte[] bytes, string manifest) => Decode(bytes, manifest);
+
+    /// <summary>The wire and journal form of a message, outside Akka (an agent's on-disk outbox uses it too).</summary>
+    public static byte[] Encode(object obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        _ = Manifest(obj);
+        if (!ManifestOf.ContainsKey(obj.GetType()))
+        {
+            throw new ArgumentException($"{obj.GetType()} has no manifest in {nameof(MessageSerializer)}: add one before it is journaled or sent", nameof(obj));
+        }
+
         return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
     }
 
-    public override object FromBinary(byte[] bytes, string manifest)
+    /// <summary>Reads what <see cref="Encode"/> wrote under <paramref name="manifest"/>.</summary>
+    /// <exception cref="SerializationException">Unknown manifest, or bytes that are not such a message.</exception>
+    public static object Decode(ReadOnlySpan<byte> bytes, string manifest)
     {
         if (!TypeOf.TryGetValue(manifest, out var type))
         {
             throw new SerializationException($"unknown manifest '{manifest}': this build reads {string.Join(", ", TypeOf.Keys.Order(StringComparer.Ordinal))}");
         }
 
-        return JsonSerializer.Deserialize(bytes, type, Options)
-            ?? throw new SerializationException($"a '{manifest}' message deserialized to nothing");
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type, Options)
+                ?? throw new SerializationException($"a '{manifest}' message deserialized to nothing");
+        }
+        catch (JsonException e)
+        {
+            throw new SerializationException($"a '{manifest}' message does not read: {e.Message}", e);
+        }
     }
 
     /// <summary>A leak id travels as its text form, "host/pid/ticks".</summary>

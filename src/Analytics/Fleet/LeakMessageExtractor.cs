@@ -1,0 +1,54 @@
+using System.Text;
+using Akka.Cluster.Sharding;
+using MemGrowth.Analytics.Leaks;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.Analytics.Fleet;
+
+/// <summary>
+/// Routes leak messages to their sharded <see cref="LeakEntity"/>: the entity id is the <see cref="LeakId"/>
+/// ("host/pid/start-ticks"), the shard a stable hash of it. Stable across processes and builds (FNV-1a over
+/// the UTF-8 bytes; <see cref="string.GetHashCode()"/> is randomised per process, and every node of a fleet
+/// must place an entity in the same shard).
+/// </summary>
+public sealed class LeakMessageExtractor : IMessageExtractor
+{
+    /// <summary>Ten times the analytics nodes a large fleet would run: shards are the unit that moves.</summary>
+    public const int DefaultShards = 100;
+
+    private readonly int _shards;
+
+    public LeakMessageExtractor(int shards = DefaultShards)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        _shards = shards;
+    }
+
+    public string? EntityId(object message) => message switch
+    {
+        DeliverDetection m => LeakId.Of(m.Detection).ToString(),
+        Detection d => LeakId.Of(d).ToString(),
+        OomKill k => k.Leak.ToString(),
+        GetLeak g => g.Leak.ToString(),
+        _ => null,
+    };
+
+    public object? EntityMessage(object message) => message;
+
+    public string? ShardId(object message) => EntityId(message) is { } id ? ShardId(id, message) : null;
+
+    public string ShardId(string entityId, object? messageHint = null) => ShardOf(entityId, _shards).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>FNV-1a (32 bit) of the id's UTF-8 bytes, modulo the shard count.</summary>
+    public static int ShardOf(string entityId, int shards)
+    {
+        ArgumentNullException.ThrowIfNull(entityId);
+        uint hash = 2166136261;
+        foreach (var b in Encoding.UTF8.GetBytes(entityId))
+        {
+            hash = (hash ^ b) * 16777619;
+        }
+
+        return (int)(hash % (uint)shards);
+    }
+}

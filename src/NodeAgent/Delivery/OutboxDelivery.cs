@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using Akka.Actor;
+using MemGrowth.Shared.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace MemGrowth.NodeAgent.Delivery;
+
+/// <summary>Asks <see cref="OutboxDelivery"/> for its counters; the reply is a <see cref="DeliveryStatus"/>.</summary>
+internal sealed record GetDeliveryStatus
+{
+    public static GetDeliveryStatus Instance { get; } = new();
+}
+
+/// <summary>What the outbox holds and how delivery goes.</summary>
+/// <param name="AckSeconds">Append-to-ack time of every detection acknowledged since the last ask (drained by asking).</param>
+internal sealed record DeliveryStatus(
+    int Pending, long PendingBytes, long MaxBytes, int InFlight, long Appended, long Acked, long Resent, long Dropped, double OldestPendingSeconds,
+    IReadOnlyList<double> AckSeconds);
+
+/// <summary>
+/// At-least-once delivery of an agent's detections to their sharded leak entities: every detection is
+/// first appended to the on-disk <see cref="Outbox"/>, then sent (as <see cref="DeliverDetection"/>) through
+/// the sharding proxy, and sent again every <c>resendAfter</c> until its entity acknowledges that it is
+/// journaled. A leak's detections go one at a time, in order (the entity keeps the newest and drops
+/// anything older as a duplicate); at most <c>maxInFlight</c> across leaks. While no analytics node answers,
+/// the agent keeps detecting, the outbox fills (bounded), and the log says so.
+/// </summary>
+internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan TickEvery = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ComplainEvery = TimeSpan.FromSeconds(30);
+    private const int MaxLatencySamples = 1 << 20;
+
+    private readonly Outbox _outbox;
+    private readonly IActorRef _region;
+    private readonly string _producer;
+    private readonly int _maxInFlight;
+    private readonly TimeSpan _resendAfter;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, Queue<long>> _byLeak = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (string Leak, long SentAt)> _inFlight = new();
+    private readonly Dictionary<long, long> _appendedAt = new();
+    private readonly Queue<string> _waiting = new();
+    private readonly HashSet<string> _isWaiting = new(StringComparer.Ordinal);
+    private readonly List<double> _ackSeconds = new();
+    private long _appended;
+    private long _acked;
+    private long _resent;
+    private long _unsynced;
+    private long _stalledSince = -1;
+    private long _complainedAt = long.MinValue;
+
+    public OutboxDelivery(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger)
+    {
+        _outbox = outbox;
+        _region = region;
+        _producer = producer;
+        _maxInFlight = maxInFlight;
+        _resendAfter = resendAfter;
+        _logger = logger;
+
+        Receive<Detection>(OnDetection);
+        Receive<DetectionAck>(OnAck);
+        Receive<Tick>(_ => OnTick());
+        Receive<GetDeliveryStatus>(_ => Sender.Tell(Status()));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger) =>
+        Akka.Actor.Props.Create(() => new OutboxDelivery(outbox, region, producer, maxInFlight, resendAfter, logger));
+
+    protected override void PreStart()
+    {
+        var now = Stopwatch.GetTimestamp();
+        foreach (var seq in _outbox.PendingSeqs.ToList())
+        {
+            Enqueue(seq, LeakId.Of(_outbox.Get(seq)).ToString(), now);
+        }
+
+        if (_outbox.PendingCount > 0)
+        {
+            _logger.LogInformation("outbox: {Count} detections ({Bytes} KiB) recovered from disk, delivering", _outbox.PendingCount, _outbox.PendingBytes >> 10);
+        }
+
+        if (_outbox.TornBytes > 0)
+        {
+            _logger.LogWarning("outbox: a torn record ({Bytes} bytes) at the end of the log was dropped (the agent stopped mid-write)", _outbox.TornBytes);
+        }
+
+        Timers.StartPeriodicTimer("tick", Tick.Instance, TickEvery);
+    }
+
+    protected override void PostStop() => _outbox.Dispose();
+
+    private void OnDetection(Detection detection)
+    {
+        var seq = _outbox.Append(detection);
+        if (seq is null)
+        {
+            if (_outbox.Dropped == 1 || _outbox.Dropped % 1000 == 0)
+            {
+                _logger.LogWarning("outbox full ({MaxKiB} KiB): {Dropped} detections dropped so far; no analytics node has acknowledged for a while",
+                    _outbox.MaxBytes >> 10, _outbox.Dropped);
+            }
+
+            return;
+        }
+
+        _appended++;
+        _unsynced++;
+        Enqueue(seq.Value, LeakId.Of(detection).ToString(), Stopwatch.GetTimestamp());
+    }
+
+    private void Enqueue(long seq, string leak, long now)
+    {
+        _appendedAt[seq] = now;
+        if (!_byLeak.TryGetValue(leak, out var queue))
+        {
+            queue = new Queue<long>();
+            _byLeak.Add(leak, queue);
+        }
+
+        queue.Enqueue(seq);
+        if (queue.Count == 1)
+        {
+            SendHead(leak, queue);
+        }
+    }
+
+    // Sends the leak's oldest detection, or queues the leak until the in-flight window has room.
+    private void SendHead(string leak, Queue<long> queue)
+    {
+        if (_inFlight.Count >= _maxInFlight)
+        {
+            if (_isWaiting.Add(leak))
+            {
+                _waiting.Enqueue(leak);
+            }
+
+            return;
+        }
+
+        var seq = queue.Peek();
+        _inFlight[seq] = (leak, Stopwatch.GetTimestamp());
+        _region.Tell(new DeliverDetection(_producer, seq, _outbox.Get(seq)), Self);
+    }
+
+    private void OnAck(DetectionAck ack)
+    {
+        if (ack.Producer != _producer || !_inFlight.Remove(ack.Seq, out var sent))
+        {
+            return;
+        }
+
+        _outbox.Ack(ack.Seq);
+        _acked++;
+        if (_appendedAt.Remove(ack.Seq, out var appendedAt) && _ackSeconds.Count < MaxLatencySamples)
+        {
+            _ackSeconds.Add(Stopwatch.GetElapsedTime(appendedAt).TotalSeconds);
+        }
+
+        var queue = _byLeak[sent.Leak];
+        queue.Dequeue();
+        if (queue.Count == 0)
+        {
+            _byLeak.Remove(sent.Leak);
+        }
+        else
+        {
+            SendHead(sent.Leak, queue);
+        }
+
+        while (_inFlight.Count < _maxInFlight && _waiting.TryDequeue(out var leak))
+        {
+            _isWaiting.Remove(leak);
+            if (_byLeak.TryGetValue(leak, out var waiting) && !_inFlight.ContainsKey(waiting.Peek()))
+            {
+                SendHead(leak, waiting);
+            }
+        }
+
+        if (_stalledSince >= 0 && _outbox.PendingCount == 0)
+        {
+            _logger.LogInformation("analytics reachable again: the outbox is delivered");
+            _stalledSince = -1;
+        }
+    }
+
+    private void OnTick()
+    {
+        if (_unsynced > 0)
+        {
+            _outbox.Sync();
+            _unsynced = 0;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var late = _inFlight.Where(p => Stopwatch.GetElapsedTime(p.Value.SentAt, now) >= _resendAfter).Select(p => p.Key).ToList();
+        foreach (var seq in late)
+        {
+            var leak = _inFlight[seq].Leak;
+            _inFlight[seq] = (leak, now);
+            _region.Tell(new DeliverDetection(_producer, seq, _outbox.Get(seq)), Self);
+            _resent++;
+        }
+
+        if (late.Count > 0 && _stalledSince < 0)
+        {
+            _stalledSince = now;
+        }
+
+        if (_stalledSince >= 0 && Stopwatch.GetElapsedTime(_stalledSince, now) >= StalledAfter
+            && (_complainedAt == long.MinValue || Stopwatch.GetElapsedTime(_complainedAt, now) >= ComplainEvery))
+        {
+            _complainedAt = now;
+            _logger.LogWarning("no analytics node acknowledges: {Pending} detections buffered on disk ({Kib} of {MaxKib} KiB), still detecting",
+                _outbox.PendingCount, _outbox.PendingBytes >> 10, _outbox.MaxBytes >> 10);
+        }
+    }
+
+    private DeliveryStatus Status()
+    {
+        var oldest = _outbox.PendingCount == 0 ? 0 : Stopwatch.GetElapsedTime(_appendedAt[_outbox.PendingSeqs.First()]).TotalSeconds;
+        var latencies = _ackSeconds.ToArray();
+        _ackSeconds.Clear();
+        return new DeliveryStatus(_outbox.PendingCount, _outbox.PendingBytes, _outbox.MaxBytes, _inFlight.Count, _appended, _acked, _resent, _outbox.Dropped, oldest, latencies);
+    }
+
+    private sealed record Tick
+    {
+        public static Tick Instance { get; } = new();
+    }
+}

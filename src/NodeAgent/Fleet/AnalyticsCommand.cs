@@ -1,0 +1,83 @@
+using Akka.Actor;
+using Akka.Cluster;
+using MemGrowth.Analytics.Fleet;
+using MemGrowth.Analytics.Persistence;
+
+namespace MemGrowth.NodeAgent.Fleet;
+
+/// <summary>
+/// `memgrowth analytics`: an analytics node of a fleet. Joins the cluster, hosts its share of the sharded
+/// leak entities (journaled in the configured database), until Ctrl-C or SIGTERM, then leaves gracefully
+/// so its shards move at once.
+/// </summary>
+internal static class AnalyticsCommand
+{
+    public const string Usage = """
+        usage: memgrowth analytics [--config FILE]
+          an analytics node: joins the fleet's cluster, hosts leak entities, journals them
+          --config  fleet settings (default: config/fleet.hocon beside the binary); every key can also be set
+                    by the environment variable documented beside it (MEMGROWTH_ANALYTICS_PORT, MEMGROWTH_DATABASE,
+                    MEMGROWTH_CONNECTION_STRING, MEMGROWTH_SEED_NODES, ...)
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        var fleet = FleetOptions.Load(ConfigPath(args, Usage));
+        PortCheck.RequireFree(fleet.Hostname, fleet.AnalyticsPort, "analytics cluster port");
+        await DatabaseCheck.RequireAsync(fleet.Database, fleet.ConnectionString, ct).ConfigureAwait(false);
+
+        var system = FleetSystem.Create(fleet, LeakSharding.AnalyticsRole, fleet.AnalyticsPort, JournalConfig.Load(fleet.Database, fleet.ConnectionString));
+        try
+        {
+            LeakSharding.StartRegion(system);
+            var cluster = Cluster.Get(system);
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cluster.RegisterOnMemberUp(() => up.TrySetResult());
+            await output.WriteLineAsync($"analytics node at {cluster.SelfAddress}, journal {fleet.Database.ToString().ToLowerInvariant()} ({DatabaseCheck.Redacted(fleet.ConnectionString)}); joining {string.Join(", ", fleet.SeedNodes.Select(s => $"{s.Host}:{s.Port}"))}").ConfigureAwait(false);
+            await output.FlushAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await up.Task.WaitAsync(ct).ConfigureAwait(false);
+                await output.WriteLineAsync($"analytics node up: {cluster.SelfAddress}").ConfigureAwait(false);
+                await output.FlushAsync(ct).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        finally
+        {
+            // Leave the cluster first: the shards hand off to the other analytics nodes instead of waiting to be downed.
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>--config FILE, else config/fleet.hocon beside the binary.</summary>
+    public static string ConfigPath(IReadOnlyList<string> args, string usage)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var path = Path.Combine(AppContext.BaseDirectory, "config", "fleet.hocon");
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--config" && i + 1 < args.Count)
+            {
+                path = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"unknown argument {args[i]}\n{usage}");
+            }
+        }
+
+        return path;
+    }
+}

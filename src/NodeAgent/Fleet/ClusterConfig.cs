@@ -1,0 +1,52 @@
+using System.Globalization;
+using Akka.Configuration;
+using MemGrowth.Analytics.Fleet;
+
+namespace MemGrowth.NodeAgent.Fleet;
+
+/// <summary>
+/// The Akka settings of a fleet node: cluster provider over TCP, its role, seeds, the split-brain resolver
+/// that downs a lost node so its shards can move, and sharding on the analytics role with its state store
+/// set explicitly (distributed data, no remembered entities: a leak entity is started again by its next
+/// message, and recovers from the journal).
+/// </summary>
+internal static class ClusterConfig
+{
+    public static Config For(FleetOptions fleet, string role, int port)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        var seeds = string.Join(", ", fleet.SeedNodes.Select(s => Quote($"akka.tcp://{fleet.ClusterName}@{s.Host}:{s.Port}")));
+        var publicHost = fleet.PublicHostname ?? fleet.Hostname;
+        var hocon = string.Create(CultureInfo.InvariantCulture, $$"""
+            akka {
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = {{Quote(fleet.Hostname)}}
+                public-hostname = {{Quote(publicHost)}}
+                port = {{port}}
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                roles = [{{Quote(role)}}]
+                min-nr-of-members = 1
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = {{fleet.DownAfter.TotalMilliseconds}}ms
+                }
+                sharding {
+                  role = {{Quote(LeakSharding.AnalyticsRole)}}
+                  state-store-mode = ddata
+                  remember-entities = off
+                  passivate-idle-entity-after = {{fleet.PassivateAfter.TotalMilliseconds}}ms
+                }
+                log-info = off
+              }
+              coordinated-shutdown.exit-clr = off
+            }
+            """);
+        return ConfigurationFactory.ParseString(hocon);
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}
