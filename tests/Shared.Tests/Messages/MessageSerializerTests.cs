@@ -20,10 +20,14 @@ public sealed class MessageSerializerTests : IDisposable
 
     private readonly ActorSystem _system = ActorSystem.Create("serializer-test", ConfigurationFactory.ParseString(MessageSerializer.Config));
 
+    private static readonly Detection Detected = new(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
+        "/system.slice/api.service", null, GrowthPattern.Linear, 1048576, 0.71, 100, 90, 10, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-6), null, null);
+
     public static TheoryData<object> Messages() =>
     [
-        new Detection(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
-            "/system.slice/api.service", null, GrowthPattern.Linear, 1048576, 0.71, 100, 90, 10, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-6), null, null),
+        Detected,
+        new DeliverDetection("web-1:/var/lib/memgrowth/outbox", 17, Detected),
+        new DetectionAck("web-1:/var/lib/memgrowth/outbox", 17),
         new LeakOpened(Leak, T0, T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", "0123abcd", "api.service", T0.AddSeconds(-6), Report),
         new LeakReported(Leak, T0.AddSeconds(5), Report, Reopened: true),
         new LeakConfirmed(Leak, T0.AddSeconds(31)),
