@@ -182,8 +182,11 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 
     private void Publish(DetectionKind kind, double now, RssSample? sample = null)
     {
-        // The details of an OOM victim are still readable: it is marked, not yet reaped.
-        if (kind != DetectionKind.ProcessExited && now - _detailsAt > DetailsMaxAge.TotalSeconds)
+        // A dying process's details are gone or wrong (no cmdline once its memory is torn down; on v1 an
+        // exiting task is moved to the root cgroup): an OOM victim keeps the ones its leak was reported
+        // with, and is looked up only when there are none.
+        var dying = kind == DetectionKind.ProcessExited || (kind == DetectionKind.ProcessOomKilled && _details is not null);
+        if (!dying && now - _detailsAt > DetailsMaxAge.TotalSeconds)
         {
             _details = _host.Describe(_key.Pid);
             _detailsAt = now;
