@@ -343,3 +343,83 @@ int on_flush_tick(void *ctx)
 	bpf_for_each_map_elem(&process_states, flush_one, &fc, 0);
 	return 0;
 }
+
+/*
+ * OOM kills. The tracepoint's record as this program reads it: CO-RE matches it to the kernel's
+ * trace_event_raw_mark_victim by name and relocates each field. Kernels before 6.8 record only the pid,
+ * so everything else is read only where it exists.
+ */
+struct trace_event_raw_mark_victim___mg {
+	int pid;
+	__u32 __data_loc_comm;
+	unsigned long anon_rss;
+	unsigned long file_rss;
+	unsigned long shmem_rss;
+} __attribute__((preserve_access_index));
+
+/*
+ * The marked thread is the process's leader unless the leader had already exited, and process_states
+ * is keyed by the leader's id, so the pid usually finds the state. The victim is rarely current (that
+ * is whoever allocated last), but when it is, current names the process outright.
+ */
+static __always_inline struct mg_state *find_victim(__u32 pid, __u32 *tgid, __u64 *start_boottime_ns)
+{
+	struct mg_state *s = bpf_map_lookup_elem(&process_states, &pid);
+	*tgid = pid;
+	if (s) {
+		*start_boottime_ns = s->start_boottime_ns;
+		return s;
+	}
+
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (BPF_CORE_READ(task, pid) != pid)
+		return NULL;
+	__u32 leader = BPF_CORE_READ(task, tgid);
+	*tgid = leader;
+	*start_boottime_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	s = bpf_map_lookup_elem(&process_states, &leader);
+	if (s)
+		*start_boottime_ns = s->start_boottime_ns;
+	return s;
+}
+
+static __always_inline void report_oom_kill(struct trace_event_raw_mark_victim___mg *ctx, __u32 pid)
+{
+	struct mg_oom_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		COUNT(ring_drops);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e)); /* ring-buffer space is not zeroed */
+
+	__u32 tgid = pid;
+	__u64 start = 0;
+	struct mg_state *s = find_victim(pid, &tgid, &start);
+	e->type = MG_EVENT_OOM_KILL;
+	e->tgid = tgid;
+	e->pid = pid;
+	e->start_boottime_ns = start;
+	e->time_ns = bpf_ktime_get_ns();
+	if (s)
+		__builtin_memcpy(e->comm, s->comm, MG_COMM_LEN);
+	else if (bpf_core_field_exists(ctx->__data_loc_comm))
+		bpf_probe_read_kernel_str(e->comm, MG_COMM_LEN, (void *)ctx + (ctx->__data_loc_comm & 0xffff));
+	if (bpf_core_field_exists(ctx->anon_rss)) {
+		e->anon_rss_kb = ctx->anon_rss;
+		e->file_rss_kb = ctx->file_rss;
+		e->shmem_rss_kb = ctx->shmem_rss;
+		e->rss_known = 1;
+	}
+	bpf_ringbuf_submit(e, 0);
+	COUNT(oom_kills);
+}
+
+/* Optional: the loader leaves it out, with a warning, on a kernel without the tracepoint. */
+SEC("tracepoint/oom/mark_victim")
+int on_oom_kill(struct trace_event_raw_mark_victim___mg *ctx)
+{
+	if (!bpf_core_type_exists(struct trace_event_raw_mark_victim___mg))
+		return 0;
+	report_oom_kill(ctx, ctx->pid);
+	return 0;
+}

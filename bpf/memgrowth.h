@@ -22,6 +22,7 @@ enum mg_event_type {
 	MG_EVENT_SEEN = 1,   /* first RSS change of a process; carries its first sample */
 	MG_EVENT_SAMPLE = 2, /* coalesced sample: at most one per process per interval */
 	MG_EVENT_EXIT = 3,   /* the thread group is dead; its state is gone from process_states */
+	MG_EVENT_OOM_KILL = 4, /* the OOM killer chose the process (struct mg_oom_event); its exit follows */
 };
 
 /* One ring-buffer record. 96 bytes, no hidden padding. */
@@ -34,6 +35,23 @@ struct mg_event {
 	__s64 pages[MG_MEMBERS]; /* file, anon, swap, shmem in pages (approximate counters, clamped at 0) */
 	__u64 peak_pages;        /* highest file + anon + shmem seen at a sample */
 	__u64 cgroup_id;         /* cgroup v2 id of the owner when first seen */
+	char comm[MG_COMM_LEN];
+};
+
+/*
+ * The OOM killer marked a victim (oom:mark_victim). Its own record, 72 bytes, no hidden padding: the
+ * type comes first, as in mg_event, so a reader can tell the two apart by it.
+ */
+struct mg_oom_event {
+	__u32 type;              /* MG_EVENT_OOM_KILL */
+	__u32 tgid;              /* the victim's process; the thread's id when the probe could not tell it */
+	__u64 start_boottime_ns; /* as in mg_event; 0 when the process was unknown to the probe */
+	__u64 time_ns;           /* CLOCK_MONOTONIC of the kill */
+	__u64 anon_rss_kb;       /* the victim's RSS at the kill, in kB, as the tracepoint reports it ... */
+	__u64 file_rss_kb;
+	__u64 shmem_rss_kb;
+	__u32 pid;               /* the thread the kernel marked (the leader, unless it had exited) */
+	__u32 rss_known;         /* ... when 1: kernels before 6.8 report only the pid, and these are 0 */
 	char comm[MG_COMM_LEN];
 };
 
@@ -69,6 +87,7 @@ struct mg_stats {
 	__u64 teardown;      /* events on an mm being torn down (exit, exec): nobody to charge */
 	__u64 exits;         /* exit events written */
 	__u64 flushes;       /* trailing-edge samples written by the periodic flush */
+	__u64 oom_kills;     /* OOM-kill events written (oom:mark_victim) */
 };
 
 /* Value of the per-CPU "stats" map: the counters, then the CPU's last-process cache (kernel only). */

@@ -6,7 +6,8 @@ namespace MemGrowth.Analytics.Leaks;
 /// Pure: what a detection (or an OOM kill) means for a leak in a given state, as events to journal.
 /// Deliveries are at-least-once, so a detection no newer than the last one applied is a duplicate and
 /// yields nothing; so does anything after the process ended (except an OOM kill reported right after
-/// its exit, which says how it ended).
+/// its exit, which says how it ended). A <see cref="DetectionKind.ProcessOomKilled"/> detection is an
+/// OOM kill: it ends an open leak as <see cref="LeakEnd.OomKilled"/>, and means nothing without one.
 /// </summary>
 public static class LeakDecider
 {
@@ -21,6 +22,13 @@ public static class LeakDecider
     public static IReadOnlyList<LeakEvent> Decide(LeakState? state, Detection d)
     {
         ArgumentNullException.ThrowIfNull(d);
+        if (d.Kind == DetectionKind.ProcessOomKilled)
+        {
+            // How the process ended, even when its exit was recorded first (an agent that lost the
+            // tracepoint's event, or one older than it): the OOM kill rules decide, not the duplicate check.
+            return DecideOomKill(state, d.Time);
+        }
+
         var leak = LeakId.Of(d);
         if (state is not null && (d.Time <= state.LastEventTime || state.HasEnded))
         {

@@ -36,6 +36,6 @@ internal static class DetectionFactory
             MonotonicClock.ToWallClock(firstSeen),
             MonotonicClock.ToWallClock(double.IsFinite(assessment.GrowthStartedAt) ? assessment.GrowthStartedAt : firstSeen),
             limit,
-            TimeToLimit.Seconds(limit, usage ?? latest.RssBytes, rate));
+            kind == DetectionKind.ProcessOomKilled ? null : TimeToLimit.Seconds(limit, usage ?? latest.RssBytes, rate));
     }
 }

@@ -67,6 +67,12 @@ internal sealed class ProcessSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
+        // An OOM victim the probe could not put a start time to is the process tracked under its PID.
+        if (e.Kind == SourceEventKind.OomKill && e.Key.StartTicks == 0 && _byPid.TryGetValue(e.Key.Pid, out var tracked))
+        {
+            e = e with { Key = tracked };
+        }
+
         if (!_trackers.TryGetValue(e.Key, out var tracker))
         {
             if (_byPid.TryGetValue(e.Key.Pid, out var previous))

@@ -29,6 +29,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
     private ProcessDetails? _details;
     private double _detailsAt = double.NegativeInfinity;
     private bool _settled;
+    private bool _oomKilled;
 
     public ProcessTracker(ProcessKey key, string comm, double firstSeen, TrackerSettings settings, IHostProcesses host, IActorRef detections)
     {
@@ -40,6 +41,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         _detections = detections;
         _growth = new ProcessGrowth(settings.Growth);
 
+        Receive<SourceEvent>(e => e.Kind == SourceEventKind.OomKill, OnOomKill);
         Receive<SourceEvent>(OnSample);
         Receive<Tick>(OnTick);
         Receive<ProcessGone>(OnGone);
@@ -52,6 +54,11 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 
     private void OnSample(SourceEvent e)
     {
+        if (_oomKilled)
+        {
+            return; // the process is dying: the reaper freeing its memory is no release of a leak
+        }
+
         _comm = e.Comm;
         if (e.FirstSeen > 0 && e.FirstSeen < _firstSeen)
         {
@@ -84,6 +91,11 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 
     private void OnTick(Tick tick)
     {
+        if (_oomKilled)
+        {
+            return;
+        }
+
         if (tick.Now <= 0)
         {
             tick = tick with { Now = MonotonicClock.NowSeconds };
@@ -107,9 +119,31 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
     /// <summary>How many sample intervals after the last sample (or fed-in tick) a tick feeds time in.</summary>
     internal static double TickAfterIntervals(bool lastWasTick) => lastWasTick ? 0.5 : 1.5;
 
+    /// <summary>
+    /// Said once, leaking or not (an operator wants to know of every OOM kill); the exit that follows says
+    /// nothing more, so an OOM kill is never also reported as a plain exit.
+    /// </summary>
+    private void OnOomKill(SourceEvent e)
+    {
+        if (_oomKilled)
+        {
+            return;
+        }
+
+        _oomKilled = true;
+        Timers.CancelAll();
+        if (e.Comm.Length > 0)
+        {
+            _comm = e.Comm;
+        }
+
+        var atKill = e.Sample.RssBytes > 0 ? e.Sample : _growth.Latest ?? e.Sample;
+        Publish(DetectionKind.ProcessOomKilled, e.Sample.Time, atKill with { Time = e.Sample.Time });
+    }
+
     private void OnGone(ProcessGone gone)
     {
-        if (_growth.IsDetected)
+        if (_growth.IsDetected && !_oomKilled)
         {
             Publish(DetectionKind.ProcessExited, gone.Time);
         }
@@ -146,16 +180,21 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
     /// <summary>An open detection, or growth that is not over: both change as time passes without samples.</summary>
     private bool NeedsTime => _growth.IsDetected || _growth.Current.Pattern != GrowthPattern.Stable;
 
-    private void Publish(DetectionKind kind, double now)
+    private void Publish(DetectionKind kind, double now, RssSample? sample = null)
     {
-        if (kind != DetectionKind.ProcessExited && now - _detailsAt > DetailsMaxAge.TotalSeconds)
+        // A dying process's details are gone or wrong (no cmdline once its memory is torn down; on v1 an
+        // exiting task is moved to the root cgroup): an OOM victim keeps the ones its leak was reported
+        // with, and is looked up only when there are none.
+        var dying = kind == DetectionKind.ProcessExited || (kind == DetectionKind.ProcessOomKilled && _details is not null);
+        if (!dying && now - _detailsAt > DetailsMaxAge.TotalSeconds)
         {
             _details = _host.Describe(_key.Pid);
             _detailsAt = now;
         }
 
-        var latest = _growth.Latest ?? new RssSample(now, 0, 0, 0, 0);
+        var latest = sample ?? _growth.Latest ?? new RssSample(now, 0, 0, 0, 0);
+        var assessment = kind == DetectionKind.ProcessOomKilled && !_growth.IsDetected ? GrowthAssessment.None : _growth.Current;
         _detections.Tell(DetectionFactory.Create(
-            kind, _settings.Host, _key, _host.StartTimeOf(_key), _comm, _details, _growth.Current, latest, _firstSeen, now));
+            kind, _settings.Host, _key, _host.StartTimeOf(_key), _comm, _details, assessment, latest, _firstSeen, now));
     }
 }

@@ -13,7 +13,9 @@ internal static class DetectionJson
         DetectionKind.GrowthDetected => "growth_detected",
         DetectionKind.GrowthUpdated => "growth_updated",
         DetectionKind.GrowthResolved => "growth_resolved",
-        _ => "process_exited",
+        DetectionKind.ProcessExited => "process_exited",
+        DetectionKind.ProcessOomKilled => "process_oom_killed",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a detection kind with no --jsonl name"),
     };
 
     public static string PatternName(GrowthPattern pattern) => pattern.ToString().ToLowerInvariant();

@@ -14,11 +14,16 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
     private static readonly string[] TracingPrograms = ["on_rss_stat", "on_process_exit", "on_process_exec"];
     private const string FlushProgram = "on_flush_tick";
 
+    /// <summary>Optional: an OOM kill says how a leak ended, but the probe is whole without it.</summary>
+    private const string OomProgram = "on_oom_kill";
+    private const string OomTracepoint = "oom/mark_victim";
+
     private readonly BpfObjectHandle _object;
     private readonly ProbeSettings _settings;
     private readonly ILogger _logger;
     private readonly List<BpfLinkHandle> _links = [];
     private bool _loaded;
+    private bool _oomLoaded;
 
     private MemGrowthProbe(BpfObjectHandle obj, ProbeSettings settings, ILogger logger)
     {
@@ -32,6 +37,12 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
     public int StatesFd => MapFd("process_states");
 
     public int StatsFd => MapFd("stats");
+
+    /// <summary>Optional programs left out or not attached (each with a warning): today only <see cref="OomProgram"/>.</summary>
+    public int OptionalProgramsMissing { get; private set; }
+
+    /// <summary>Whether OOM kills are reported (oom:mark_victim attached).</summary>
+    public bool OomKillsAttached { get; private set; }
 
     public static MemGrowthProbe Open(ProbeSettings settings, ILogger logger)
     {
@@ -70,6 +81,14 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
         }
 
         *(MgConfig*)data = config;
+
+        // A program whose tracepoint the kernel lacks would fail the whole load: leave it out up front.
+        _oomLoaded = Preflight.HasTracepoint(OomTracepoint);
+        if (!_oomLoaded)
+        {
+            Libbpf.ProgramSetAutoload(Program(OomProgram), false);
+            MissOptional($"the kernel has no {OomTracepoint.Replace('/', ':')} tracepoint (or tracefs is not mounted): OOM kills are reported as plain exits");
+        }
         _logger.LogDebug("probe settings: HZ {Hz}, interval {Jiffies} jiffies, min delta {Pages} pages",
             hz, config.IntervalJiffies, config.MinDeltaPages);
     }
@@ -113,6 +132,7 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
         }
 
         AttachFlushTimer();
+        AttachOomKill();
     }
 
     /// <summary>Every entry of process_states: how user space learns what the kernel already tracks.</summary>
@@ -188,6 +208,7 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
             sum.Teardown += s.Teardown;
             sum.Exits += s.Exits;
             sum.Flushes += s.Flushes;
+            sum.OomKills += s.OomKills;
         }
 
         return sum;
@@ -243,6 +264,30 @@ internal sealed unsafe class MemGrowthProbe : IDisposable
         }
 
         _links.Add(new BpfLinkHandle(link));
+    }
+
+    private void AttachOomKill()
+    {
+        if (!_oomLoaded)
+        {
+            return;
+        }
+
+        var link = Libbpf.ProgramAttach(Program(OomProgram));
+        if (link == IntPtr.Zero)
+        {
+            MissOptional($"cannot attach to {OomTracepoint.Replace('/', ':')} (errno {Marshal.GetLastPInvokeError()}): OOM kills are reported as plain exits");
+            return;
+        }
+
+        _links.Add(new BpfLinkHandle(link));
+        OomKillsAttached = true;
+    }
+
+    private void MissOptional(string warning)
+    {
+        OptionalProgramsMissing++;
+        _logger.LogWarning("{Warning}", warning);
     }
 
     private IntPtr Map(string name)

@@ -104,4 +104,9 @@ internal static class Preflight
 
         return File.Exists(Path.Combine(root, "events/kmem/rss_stat/format"));
     }
+
+    /// <summary>Whether tracefs lists a tracepoint ("oom/mark_victim"): classic tracepoints attach through it.</summary>
+    public static bool HasTracepoint(string categoryAndName) =>
+        File.Exists(Path.Combine("/sys/kernel/tracing/events", categoryAndName, "id"))
+        || File.Exists(Path.Combine("/sys/kernel/debug/tracing/events", categoryAndName, "id"));
 }

@@ -10,6 +10,7 @@ internal enum ProbeEventType : uint
     Seen = 1,
     Sample = 2,
     Exit = 3,
+    OomKill = 4,
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -26,6 +27,22 @@ internal unsafe struct MgEvent
     public long ShmemPages;
     public ulong PeakPages;
     public ulong CgroupId;
+    public fixed byte Comm[16];
+}
+
+/// <summary>The OOM killer marked a victim; RSS in kB, as the tracepoint reports it (when RssKnown is 1).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct MgOomEvent
+{
+    public ProbeEventType Type;
+    public uint Tgid;
+    public ulong StartBoottimeNs;
+    public ulong TimeNs;
+    public ulong AnonRssKb;
+    public ulong FileRssKb;
+    public ulong ShmemRssKb;
+    public uint Pid;
+    public uint RssKnown;
     public fixed byte Comm[16];
 }
 
@@ -67,6 +84,7 @@ internal struct MgStats
     public ulong Teardown;
     public ulong Exits;
     public ulong Flushes;
+    public ulong OomKills;
 }
 
 [StructLayout(LayoutKind.Sequential)]

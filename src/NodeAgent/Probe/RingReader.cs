@@ -62,14 +62,34 @@ internal sealed unsafe class RingReader : IDisposable
         return new SourceEvent(kind, key, CommOf(e), sample, e.FirstSeenNs / 1e9, (long)e.PeakPages * pageSize, e.CgroupId);
     }
 
+    /// <summary>An OOM kill: the sample is the victim's RSS at the kill (zero when the kernel does not say).</summary>
+    public static SourceEvent Convert(in MgOomEvent e)
+    {
+        const long kB = 1024;
+        var time = e.TimeNs / 1e9;
+        var sample = e.RssKnown != 0
+            ? new RssSample(time, (long)e.FileRssKb * kB, (long)e.AnonRssKb * kB, 0, (long)e.ShmemRssKb * kB)
+            : new RssSample(time, 0, 0, 0, 0);
+        var start = e.StartBoottimeNs == 0 ? 0 : MonotonicClock.BoottimeNsToTicks(e.StartBoottimeNs);
+        fixed (byte* comm = e.Comm)
+        {
+            return new SourceEvent(SourceEventKind.OomKill, new ProcessKey((int)e.Tgid, start), CommOf(comm), sample, 0, sample.RssBytes, 0);
+        }
+    }
+
     public static string CommOf(in MgEvent e)
     {
         fixed (byte* comm = e.Comm)
         {
-            var span = new ReadOnlySpan<byte>(comm, 16);
-            var end = span.IndexOf((byte)0);
-            return Encoding.UTF8.GetString(end < 0 ? span : span[..end]);
+            return CommOf(comm);
         }
+    }
+
+    private static string CommOf(byte* comm)
+    {
+        var span = new ReadOnlySpan<byte>(comm, 16);
+        var end = span.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? span : span[..end]);
     }
 
     public void Dispose()
@@ -113,14 +133,16 @@ internal sealed unsafe class RingReader : IDisposable
     private static int OnEvent(IntPtr ctx, IntPtr data, nuint size)
     {
         var reader = (RingReader)GCHandle.FromIntPtr(ctx).Target!;
-        if (size < (nuint)sizeof(MgEvent))
+        // Records differ in size; each starts with its type.
+        var type = size >= sizeof(uint) ? *(ProbeEventType*)data : 0;
+        if (type == ProbeEventType.OomKill ? size < (nuint)sizeof(MgOomEvent) : size < (nuint)sizeof(MgEvent))
         {
             reader.MalformedEvents++;
             return 0;
         }
 
         reader.EventsRead++;
-        reader._batch.Add(Convert(*(MgEvent*)data, reader._pageSize));
+        reader._batch.Add(type == ProbeEventType.OomKill ? Convert(*(MgOomEvent*)data) : Convert(*(MgEvent*)data, reader._pageSize));
         return 0;
     }
 }

@@ -8,7 +8,7 @@ namespace MemGrowth.NodeAgent.Sources;
 /// <summary>The eBPF probe as a memory source: load and attach at construction, then a ring reader thread.</summary>
 internal sealed class BpfSource : IMemorySource
 {
-    private static readonly string[] Programs = ["on_rss_stat", "on_process_exit", "on_process_exec", "on_flush_tick"];
+    private static readonly string[] Programs = ["on_rss_stat", "on_process_exit", "on_process_exec", "on_flush_tick", "on_oom_kill"];
 
     private readonly MemGrowthProbe _probe;
     private readonly ILogger _logger;
@@ -99,7 +99,9 @@ internal sealed class BpfSource : IMemorySource
                 var (time, count) = _probe.ProgramRuntime(p);
                 return new ProgramStatus(time, count);
             }),
-            _reader?.EventsRead ?? 0);
+            _reader?.EventsRead ?? 0,
+            s.OomKills,
+            _probe.OptionalProgramsMissing);
     }
 
     public void Dispose()

@@ -4,6 +4,8 @@ namespace MemGrowth.NodeAgent.Sources;
 internal sealed record ProgramStatus(ulong RunTimeNs, ulong RunCount);
 
 /// <summary>The probe's counters, summed over CPUs, as the status file shows them.</summary>
+/// <param name="OomKills">OOM-kill events the probe wrote (oom:mark_victim).</param>
+/// <param name="OptionalProgramsMissing">Optional programs left out or not attached (the OOM-kill tracepoint), each logged as a warning.</param>
 internal sealed record ProbeStatus(
     ulong Hits, ulong Samples, ulong RingDrops, ulong MapFull, ulong Unattributed, ulong Teardown, ulong Exits, ulong Flushes,
-    bool BpfStatsEnabled, Dictionary<string, ProgramStatus> Programs, long EventsRead);
+    bool BpfStatsEnabled, Dictionary<string, ProgramStatus> Programs, long EventsRead, ulong OomKills = 0, int OptionalProgramsMissing = 0);

@@ -7,6 +7,12 @@ internal enum SourceEventKind
     Seen,
     Sample,
     Exit,
+
+    /// <summary>
+    /// The kernel's OOM killer chose the process; its exit follows. The sample is its RSS at the kill,
+    /// all zero when the kernel does not report it; a key with StartTicks 0 names the process by PID only.
+    /// </summary>
+    OomKill,
 }
 
 /// <summary>

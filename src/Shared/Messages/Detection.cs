@@ -2,12 +2,22 @@ using MemGrowth.Shared.Growth;
 
 namespace MemGrowth.Shared.Messages;
 
+/// <summary>What a detection says. Journaled and sent by name: add new kinds at the end, never rename.</summary>
 public enum DetectionKind
 {
     GrowthDetected,
     GrowthUpdated,
     GrowthResolved,
+
+    /// <summary>A process with an open detection ended (not by the OOM killer: that is <see cref="ProcessOomKilled"/>).</summary>
     ProcessExited,
+
+    /// <summary>
+    /// The kernel's OOM killer took the process, leaking or not. With a leak open it carries the leak's
+    /// last pattern, rate and confidence; without one, pattern stable, rate and confidence 0. No
+    /// <see cref="ProcessExited"/> follows for the same process.
+    /// </summary>
+    ProcessOomKilled,
 }
 
 /// <summary>

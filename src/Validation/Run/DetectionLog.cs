@@ -31,6 +31,7 @@ public static class DetectionLog
                 "growth_updated" => DetectionKind.GrowthUpdated,
                 "growth_resolved" => DetectionKind.GrowthResolved,
                 "process_exited" => DetectionKind.ProcessExited,
+                "process_oom_killed" => DetectionKind.ProcessOomKilled,
                 _ => null,
             };
             if (kind is null)

@@ -26,9 +26,9 @@ internal static class Scorer
         var detections = reports.Where(r => r.Kind == DetectionKind.GrowthDetected && r.Time >= run.Launched).ToList();
         double? track = run.FirstTracked is { } tracked && run.ProcessStart is { } start ? tracked - start : null;
         double? cleanup = run.ExitSeen is { } seen && run.Exited is { } exited ? seen - exited : null;
-        var maxConfidence = reports.Where(r => r.Kind != DetectionKind.ProcessExited).Select(r => r.Confidence).DefaultIfEmpty(0).Max();
+        var maxConfidence = reports.Where(r => r.Kind is not (DetectionKind.ProcessExited or DetectionKind.ProcessOomKilled)).Select(r => r.Confidence).DefaultIfEmpty(0).Max();
         bool? limit = run.ExpectedLimitBytes is { } expected
-            ? reports.Any(r => r.Kind != DetectionKind.ProcessExited && r.MemoryLimitBytes == expected)
+            ? reports.Any(r => r.Kind is not (DetectionKind.ProcessExited or DetectionKind.ProcessOomKilled) && r.MemoryLimitBytes == expected)
             : null;
 
         return run.Expect switch
@@ -86,7 +86,7 @@ internal static class Scorer
 
             var stop = GrowthStopAfter(run, leakStart, detection.Time);
             var end = reports.FirstOrDefault(r => r.Time >= detection.Time
-                && r.Kind is DetectionKind.GrowthResolved or DetectionKind.ProcessExited)?.Time
+                && r.Kind is DetectionKind.GrowthResolved or DetectionKind.ProcessExited or DetectionKind.ProcessOomKilled)?.Time
                 ?? run.Exited ?? double.PositiveInfinity;
             worst = Math.Max(worst, end - stop);
             if (end - stop > AmbiguousAllowanceSeconds)

@@ -84,6 +84,38 @@ public class LeakLifecycleTests
     }
 
     [Fact]
+    public void A_process_oom_killed_detection_ends_an_open_leak_as_oom_killed()
+    {
+        var state = Run(null, Detect(DetectionKind.GrowthDetected, 0, 0.7));
+
+        var events = LeakDecider.Decide(state, Detect(DetectionKind.ProcessOomKilled, 20, 0.7));
+
+        var ended = Assert.IsType<LeakEnded>(Assert.Single(events));
+        Assert.Equal(LeakEnd.OomKilled, ended.How);
+        Assert.Equal(T0.AddSeconds(20), ended.Time);
+        state = LeakState.Apply(state, ended);
+        Assert.Equal(LeakStatus.OomKilled, state.Status);
+        Assert.Empty(LeakDecider.Decide(state, Detect(DetectionKind.ProcessOomKilled, 20, 0.7)));
+        Assert.Empty(LeakDecider.Decide(state, Detect(DetectionKind.ProcessExited, 20.2, 0.7)));
+    }
+
+    [Fact]
+    public void A_process_oom_killed_detection_right_after_a_recorded_exit_says_how_it_ended_and_one_long_after_does_not()
+    {
+        var exited = Run(null, Detect(DetectionKind.GrowthDetected, 0, 0.7), Detect(DetectionKind.ProcessExited, 40, 0.7));
+
+        var right = Assert.IsType<LeakEnded>(Assert.Single(LeakDecider.Decide(exited, Detect(DetectionKind.ProcessOomKilled, 39.9, 0.7))));
+        Assert.Equal(LeakEnd.OomKilled, right.How);
+        Assert.Empty(LeakDecider.Decide(exited, Detect(DetectionKind.ProcessOomKilled, 60, 0.7)));
+    }
+
+    [Fact]
+    public void A_process_oom_killed_detection_without_a_leak_opens_nothing()
+    {
+        Assert.Empty(LeakDecider.Decide(null, Detect(DetectionKind.ProcessOomKilled, 0, 0)));
+    }
+
+    [Fact]
     public void Replaying_the_journal_rebuilds_the_same_state()
     {
         var journal = new List<LeakEvent>();

@@ -90,6 +90,51 @@ public sealed class ProcessSupervisorTests : TestKit
     }
 
     [Fact]
+    public void Should_report_an_oom_kill_of_a_leaking_process_with_the_leak_s_rate_and_no_process_exited_after_it()
+    {
+        var (supervisor, detections) = Start();
+        var key = Spawn();
+        supervisor.Tell(Seen(key, 40 * MiB));
+        Assert.Equal(key, ExpectMsg<ProcessTracked>().Key);
+        for (var second = 1; second <= 30; second++)
+        {
+            supervisor.Tell(SampleOf(key, (40 + second) * MiB));
+        }
+
+        var detected = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthDetected, TimeSpan.FromSeconds(5));
+        // The probe names the victim by PID only (no start time): the tracker under that PID takes it.
+        supervisor.Tell(new SourceEvent(SourceEventKind.OomKill, key with { StartTicks = 0 }, "sleep", new RssSample(_now + 0.5, MiB, 75 * MiB, 0, 0), 0, 76 * MiB, 0));
+        supervisor.Tell(SampleOf(key, 10 * MiB));
+        supervisor.Tell(new SourceEvent(SourceEventKind.Exit, key, "sleep", Sample(0), 0, 0, 0));
+
+        var killed = detections.FishForMessage<Detection>(d => d.Kind != DetectionKind.GrowthUpdated, TimeSpan.FromSeconds(5));
+        Assert.Equal(DetectionKind.ProcessOomKilled, killed.Kind);
+        Assert.Equal(key, killed.Process);
+        Assert.Equal(GrowthPattern.Linear, killed.Pattern);
+        Assert.InRange(killed.GrowthBytesPerSecond, 0.97 * MiB, 1.03 * MiB);
+        Assert.True(killed.Confidence >= detected.Confidence);
+        Assert.Equal((76 * MiB, 75 * MiB, MiB), (killed.RssBytes, killed.AnonBytes, killed.FileBytes));
+        Assert.Null(killed.SecondsToLimit);
+        Assert.Equal((key, "exited"), ExpectMsg<ProcessUntracked>() is var u ? (u.Key, u.Reason) : default);
+        detections.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public void Should_report_an_oom_kill_of_a_process_that_was_not_leaking()
+    {
+        var (supervisor, detections) = Start();
+        var key = Spawn();
+
+        supervisor.Tell(new SourceEvent(SourceEventKind.OomKill, key, "sleep", new RssSample(_now, 0, 0, 0, 0), 0, 0, 0));
+
+        var killed = detections.ExpectMsg<Detection>(TimeSpan.FromSeconds(5));
+        Assert.Equal((DetectionKind.ProcessOomKilled, key), (killed.Kind, killed.Process));
+        Assert.Equal((GrowthPattern.Stable, 0.0, 0.0), (killed.Pattern, killed.GrowthBytesPerSecond, killed.Confidence));
+        supervisor.Tell(new SourceEvent(SourceEventKind.Exit, key, "sleep", Sample(0), 0, 0, 0));
+        detections.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
     public void Should_resolve_a_detection_when_the_samples_stop()
     {
         // The source sends nothing while RSS is unchanged: 30 s of growth that ended a second ago, then

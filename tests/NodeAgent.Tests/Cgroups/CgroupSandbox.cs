@@ -36,6 +36,33 @@ internal sealed class CgroupSandbox : IDisposable
     public void SetLimit(string path, long bytes) =>
         Write(path, Hierarchy == CgroupHierarchy.Unified ? "memory.max" : "memory.limit_in_bytes", bytes.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// A limit the kernel enforces by OOM-killing inside the group: no swap to escape into, and on v1 the
+    /// OOM killer enabled (memory.oom_control 1 would pause the group's tasks instead). Only this group's
+    /// tasks can be chosen: a memory cgroup's OOM looks no further than the group.
+    /// </summary>
+    public void SetOomKillLimit(string path, long bytes)
+    {
+        SetLimit(path, bytes);
+        var value = bytes.ToString(CultureInfo.InvariantCulture);
+        if (Hierarchy == CgroupHierarchy.Unified)
+        {
+            WriteIfPresent(path, "memory.swap.max", "0");
+            return;
+        }
+
+        WriteIfPresent(path, "memory.memsw.limit_in_bytes", value); // memory + swap: at least the memory limit, so set after it
+        Write(path, "memory.oom_control", "0");
+    }
+
+    /// <summary>How many processes the kernel's OOM killer took in the group (memory.events on v2, memory.oom_control on v1).</summary>
+    public long OomKills(string path)
+    {
+        var file = System.IO.Path.Combine(DirectoryOf(path), Hierarchy == CgroupHierarchy.Unified ? "memory.events" : "memory.oom_control");
+        var line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith("oom_kill ", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line["oom_kill ".Length..], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Lets v2 children of <paramref name="path"/> have memory files of their own.</summary>
     public void EnableMemoryForChildren(string path) => Write(path, "cgroup.subtree_control", "+memory");
 
@@ -96,6 +123,14 @@ internal sealed class CgroupSandbox : IDisposable
 
     private string DirectoryOf(string path) =>
         _mount.DirectoryFor(path) ?? throw new InvalidOperationException($"{path} is outside the mount {_mount}");
+
+    private void WriteIfPresent(string path, string file, string value)
+    {
+        if (File.Exists(System.IO.Path.Combine(DirectoryOf(path), file)))
+        {
+            Write(path, file, value);
+        }
+    }
 
     private void Write(string path, string file, string value)
     {

@@ -15,8 +15,9 @@ public sealed class EventLayoutTests
 
     [Theory]
     [InlineData(typeof(MgEvent), "mg_event", new[] { "type", "tgid", "start_boottime_ns", "time_ns", "first_seen_ns", "pages", "peak_pages", "cgroup_id", "comm" })]
+    [InlineData(typeof(MgOomEvent), "mg_oom_event", new[] { "type", "tgid", "start_boottime_ns", "time_ns", "anon_rss_kb", "file_rss_kb", "shmem_rss_kb", "pid", "rss_known", "comm" })]
     [InlineData(typeof(MgState), "mg_state", new[] { "start_boottime_ns", "first_seen_ns", "last_check_jiffies", "last_emit_ns", "pages", "peak_pages", "cgroup_id", "mm", "dirty", "pad", "comm" })]
-    [InlineData(typeof(MgStats), "mg_stats", new[] { "hits", "samples", "ring_drops", "map_full", "unattributed", "teardown", "exits", "flushes" })]
+    [InlineData(typeof(MgStats), "mg_stats", new[] { "hits", "samples", "ring_drops", "map_full", "unattributed", "teardown", "exits", "flushes", "oom_kills" })]
     [InlineData(typeof(MgConfig), "mg_config", new[] { "interval_jiffies", "min_delta_pages", "wakeup_bytes" })]
     [InlineData(typeof(MgCpu), "mg_cpu", new[] { "stats", "last_mm", "last_jiffies", "last_tgid", "pad" })]
     internal void Should_match_the_C_header_byte_for_byte(Type managed, string cStruct, string[] cFields)
@@ -56,8 +57,9 @@ public sealed class EventLayoutTests
         var fields = new Dictionary<string, string[]>
         {
             ["mg_event"] = ["type", "tgid", "start_boottime_ns", "time_ns", "first_seen_ns", "pages", "peak_pages", "cgroup_id", "comm"],
+            ["mg_oom_event"] = ["type", "tgid", "start_boottime_ns", "time_ns", "anon_rss_kb", "file_rss_kb", "shmem_rss_kb", "pid", "rss_known", "comm"],
             ["mg_state"] = ["start_boottime_ns", "first_seen_ns", "last_check_jiffies", "last_emit_ns", "pages", "peak_pages", "cgroup_id", "mm", "dirty", "pad", "comm"],
-            ["mg_stats"] = ["hits", "samples", "ring_drops", "map_full", "unattributed", "teardown", "exits", "flushes"],
+            ["mg_stats"] = ["hits", "samples", "ring_drops", "map_full", "unattributed", "teardown", "exits", "flushes", "oom_kills"],
             ["mg_config"] = ["interval_jiffies", "min_delta_pages", "wakeup_bytes"],
             ["mg_cpu"] = ["stats", "last_mm", "last_jiffies", "last_tgid", "pad"],
             ["bpf_prog_info"] = ["run_time_ns", "run_cnt"],

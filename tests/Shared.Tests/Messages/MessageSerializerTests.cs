@@ -18,14 +18,19 @@ public sealed class MessageSerializerTests : IDisposable
     private static readonly LeakId Leak = new("web-1", 4242, 599433);
     private static readonly LeakReport Report = new(T0, GrowthPattern.Burst, 2.5 * 1048576, 0.93, 123456789, 536870912, 160.5);
 
-    private readonly ActorSystem _system = ActorSystem.Create("serializer-test", ConfigurationFactory.ParseString(MessageSerializer.Config));
+    /// <summary>A leaking process the OOM killer took: carries the leak's last pattern, rate and confidence; no time to a limit.</summary>
+    private static readonly Detection OomKilled = new(DetectionKind.ProcessOomKilled, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
+        "/memgrowth-test", null, GrowthPattern.Linear, 8388608, 0.97, 67108864, 66060288, 1048576, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-9), 67108864, null);
 
     private static readonly Detection Detected = new(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
         "/system.slice/api.service", null, GrowthPattern.Linear, 1048576, 0.71, 100, 90, 10, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-6), null, null);
 
+    private readonly ActorSystem _system = ActorSystem.Create("serializer-test", ConfigurationFactory.ParseString(MessageSerializer.Config));
+
     public static TheoryData<object> Messages() =>
     [
         Detected,
+        OomKilled,
         new DeliverDetection("web-1:/var/lib/memgrowth/outbox", 17, Detected),
         new DetectionAck("web-1:/var/lib/memgrowth/outbox", 17),
         new LeakOpened(Leak, T0, T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", "0123abcd", "api.service", T0.AddSeconds(-6), Report),
@@ -65,6 +70,26 @@ public sealed class MessageSerializerTests : IDisposable
         Assert.Equal(GrowthPattern.Burst, o.Report.Pattern);
         Assert.Equal(2621440, o.Report.BytesPerSecond);
         Assert.Equal(LeakEnd.OomKilled, e.How);
+    }
+
+    [Fact]
+    public void A_process_oom_killed_detection_has_a_golden_v1_form_that_reads_back()
+    {
+        const string golden = """{"kind":"process_oom_killed","time":"2026-11-24T09:00:00+00:00","host":"web-1","process":{"pid":4242,"start_ticks":599433},"start_time":"2026-11-24T08:55:00+00:00","comm":"api","cmdline":"/usr/bin/api","cgroup":"/memgrowth-test","container_id":null,"pattern":"linear","growth_bytes_per_second":8388608,"confidence":0.97,"rss_bytes":67108864,"anon_bytes":66060288,"file_bytes":1048576,"shmem_bytes":0,"swap_bytes":0,"first_seen":"2026-11-24T08:55:00+00:00","growth_started":"2026-11-24T08:59:51+00:00","memory_limit_bytes":67108864,"seconds_to_limit":null}""";
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(Detection));
+
+        Assert.Equal(golden, Encoding.UTF8.GetString(serializer.ToBinary(OomKilled)));
+        Assert.Equal(OomKilled, serializer.FromBinary(Encoding.UTF8.GetBytes(golden), "detection.v1"));
+    }
+
+    [Fact]
+    public void The_detection_kinds_of_v1_keep_their_names()
+    {
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(Detection));
+        string[] names = ["growth_detected", "growth_updated", "growth_resolved", "process_exited", "process_oom_killed"];
+
+        Assert.Equal(names, Enum.GetValues<DetectionKind>().Select(k =>
+            Encoding.UTF8.GetString(serializer.ToBinary(OomKilled with { Kind = k })).Split('"')[3]));
     }
 
     [Fact]
