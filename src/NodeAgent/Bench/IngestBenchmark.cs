@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster;
+using MemGrowth.Analytics.Fleet;
+using MemGrowth.NodeAgent.Delivery;
+using MemGrowth.NodeAgent.Fleet;
+using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace MemGrowth.NodeAgent.Bench;
+
+/// <summary>
+/// `memgrowth bench ingest`: how many detections per second the fleet's analytics nodes persist, through the
+/// same path an agent's detections take (on-disk outbox, at-least-once delivery, sharding proxy, leak entity,
+/// journal), and how long each waits from its append to its entity's acknowledgement (journaled).
+/// Also the synthetic producer of the fleet's multi-process tests: its detections are numbered, so a test
+/// can check that each was journaled exactly once.
+/// </summary>
+internal static class IngestBenchmark
+{
+    /// <summary>Outbox appends run ahead of acknowledgements by at most this many, so the outbox stays within its bound.</summary>
+    private const int Window = 20_000;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)
+    {
+        var options = IngestOptions.Parse(args);
+        if (options.Help)
+        {
+            await output.WriteLineAsync(IngestOptions.Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        var fleet = FleetOptions.Load(options.FleetConfig ?? Path.Combine(AppContext.BaseDirectory, "config", "fleet.hocon"));
+        var temporary = options.Outbox is null;
+        var outboxDir = options.Outbox ?? Path.Combine(Path.GetTempPath(), "memgrowth-ingest-" + Guid.NewGuid().ToString("N"));
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var system = FleetSystem.Create(fleet, LeakSharding.AgentRole, fleet.AgentPort, Akka.Configuration.Config.Empty);
+        try
+        {
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+            await up.Task.WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+
+            var outbox = Outbox.Open(outboxDir, Math.Max(fleet.OutboxMaxBytes, 64L << 20));
+            var recovered = outbox.PendingCount;
+            var delivery = system.ActorOf(
+                OutboxDelivery.Props(outbox, LeakSharding.StartProxy(system), $"{options.Host}#{Guid.NewGuid():N}", fleet.MaxInFlight, fleet.ResendAfter, loggers.CreateLogger("delivery")),
+                "delivery");
+            await output.WriteLineAsync($"ingest: joined as {Cluster.Get(system).SelfAddress}; {options.Count} detections over {options.Leaks} leaks of host {options.Host}, {recovered} recovered from {outboxDir}").ConfigureAwait(false);
+            await output.FlushAsync(ct).ConfigureAwait(false);
+
+            var total = options.Count + recovered;
+            var latencies = new List<double>(total);
+            var started = Stopwatch.GetTimestamp();
+            var sent = 0;
+            var lastProgress = started;
+            DeliveryStatus status;
+            while (true)
+            {
+                status = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+                latencies.AddRange(status.AckSeconds);
+                for (; sent < options.Count && sent - status.Acked + recovered < Window; sent++)
+                {
+                    delivery.Tell(Synthetic(options, sent));
+                }
+
+                if (options.Progress && Stopwatch.GetElapsedTime(lastProgress).TotalSeconds >= 1)
+                {
+                    lastProgress = Stopwatch.GetTimestamp();
+                    await output.WriteLineAsync($"ingest: acked {status.Acked}/{total} appended {status.Appended + recovered} pending {status.Pending} resent {status.Resent}").ConfigureAwait(false);
+                    await output.FlushAsync(ct).ConfigureAwait(false);
+                }
+
+                if (sent == options.Count && status.Acked >= total && status.Pending == 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(20, ct).ConfigureAwait(false);
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            latencies.Sort();
+            var result = string.Create(CultureInfo.InvariantCulture,
+                $"ingest: {total} detections acknowledged (journaled) in {seconds:0.00} s: {total / seconds:0} detections/s; append-to-ack p50 {Quantile(latencies, 0.50) * 1000:0} ms, p99 {Quantile(latencies, 0.99) * 1000:0} ms, max {Quantile(latencies, 1) * 1000:0} ms; {status.Resent} resent, {status.Dropped} dropped");
+            await output.WriteLineAsync(result).ConfigureAwait(false);
+            if (options.OutPath is { } path)
+            {
+                await File.WriteAllTextAsync(path, $"# memgrowth bench ingest\n\n{result}\n", ct).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            if (temporary && Directory.Exists(outboxDir))
+            {
+                Directory.Delete(outboxDir, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The n-th synthetic detection: leak n mod L (pid 100000 + that), its (n div L)-th report, a second after
+    /// the one before; the first of each leak is its detection, the rest updates.
+    /// </summary>
+    public static Detection Synthetic(IngestOptions options, int n)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var leak = n % options.Leaks;
+        var report = n / options.Leaks;
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var time = start.AddHours(1).AddSeconds(report);
+        return new Detection(
+            report == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated,
+            time, options.Host, new ProcessKey(100_000 + leak, (ulong)leak + 1), start, "bench", "/usr/bin/bench --leak " + leak, "/bench.slice", null,
+            GrowthPattern.Linear, 1 << 20, 0.8, 100L << 20, 90L << 20, 10L << 20, 0, 0, start, start.AddHours(1), 1L << 30, 900);
+    }
+
+    private static double Quantile(List<double> sorted, double q) =>
+        sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1 < 0 ? 0 : Math.Ceiling(q * sorted.Count) - 1)];
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace MemGrowth.NodeAgent.Tests.Fleet;
+
+/// <summary>
+/// A fleet of separate processes on 127.0.0.1: analytics nodes journaling to the real PostgreSQL, and the
+/// ingest producer, which delivers numbered detections through the agent's own outbox and at-least-once
+/// delivery. What must hold: every detection is journaled exactly once, whatever node dies.
+/// </summary>
+[Collection("fleet")]
+public sealed class FleetClusterTests
+{
+    private static readonly TimeSpan Up = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Every_detection_is_journaled_exactly_once_when_an_analytics_node_is_killed_mid_stream()
+    {
+        int p1 = FleetProcess.FreePort(), p2 = FleetProcess.FreePort();
+        using var first = new FleetProcess("analytics-1", FleetJournal.AnalyticsEnvironment(p1, [p1, p2]), "analytics");
+        await first.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
+        using var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(p2, [p1, p2]), "analytics");
+        await second.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
+
+        // 4000 detections of 200 leaks, 20 each, paced by a small in-flight window so that the stream is
+        // still flowing when the oldest analytics node (the shard coordinator, half the shards) is killed.
+        const int count = 4000, leaks = 200;
+        var host = "kill-" + Guid.NewGuid().ToString("N")[..8];
+        using var producer = new FleetProcess("ingest", FleetJournal.ProducerEnvironment([p1, p2], maxInFlight: 4),
+            "bench", "ingest", "--count", $"{count}", "--leaks", $"{leaks}", "--host", host, "--progress");
+        await producer.WaitForLineAsync(l => Acked(l) >= 800, TimeSpan.FromSeconds(120));
+        first.Kill();
+
+        Assert.Equal(0, await producer.WaitForExitAsync(TimeSpan.FromSeconds(180)));
+        Assert.Contains(producer.Output.Split('\n'), l => l.StartsWith($"ingest: {count} detections acknowledged", StringComparison.Ordinal));
+        Assert.Contains(producer.Output.Split('\n'), l => l.Contains("resent", StringComparison.Ordinal) && !l.Contains(" 0 resent", StringComparison.Ordinal));
+
+        var journaled = await FleetJournal.ReportsOfHostAsync(host);
+        Assert.Equal(leaks, journaled.Count);
+        foreach (var (id, times) in journaled)
+        {
+            // Each leak's 20 reports, one second apart, each once, in order.
+            Assert.True(times.Count == count / leaks, $"{id}: {times.Count} reports journaled, expected {count / leaks}");
+            Assert.Equal(times.Order(), times);
+            Assert.Equal(times.Count, times.Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task An_agent_killed_mid_stream_delivers_its_outbox_when_it_comes_back_nothing_lost_or_doubled()
+    {
+        int port = FleetProcess.FreePort();
+        using var analytics = new FleetProcess("analytics", FleetJournal.AnalyticsEnvironment(port, [port]), "analytics");
+        await analytics.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
+
+        const int count = 1500, leaks = 50;
+        var host = "restart-" + Guid.NewGuid().ToString("N")[..8];
+        var outbox = Directory.CreateTempSubdirectory("memgrowth-outbox-").FullName;
+        try
+        {
+            // All 1500 are appended to the on-disk outbox at once; one in flight makes delivery slow.
+            using (var before = new FleetProcess("ingest-1", FleetJournal.ProducerEnvironment([port], maxInFlight: 1),
+                "bench", "ingest", "--count", $"{count}", "--leaks", $"{leaks}", "--host", host, "--outbox", outbox, "--progress"))
+            {
+                await before.WaitForLineAsync(l => Acked(l) >= 100 && Appended(l) == count, TimeSpan.FromSeconds(120));
+                before.Kill();
+            }
+
+            using var after = new FleetProcess("ingest-2", FleetJournal.ProducerEnvironment([port], maxInFlight: 64),
+                "bench", "ingest", "--count", "0", "--host", host, "--outbox", outbox, "--progress");
+            Assert.Equal(0, await after.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+            // What the first run had not settled comes back from disk (acknowledged records too, until the
+            // outbox is compacted: their entities drop them as duplicates).
+            var recovered = Regex.Match(after.Output, @"(\d+) recovered from");
+            Assert.True(recovered.Success && int.Parse(recovered.Groups[1].Value, CultureInfo.InvariantCulture) > 0, after.Output);
+
+            var journaled = await FleetJournal.ReportsOfHostAsync(host);
+            Assert.Equal(leaks, journaled.Count);
+            Assert.All(journaled, p => Assert.True(p.Value.Count == count / leaks && p.Value.Distinct().Count() == p.Value.Count,
+                $"{p.Key}: {p.Value.Count} reports ({p.Value.Distinct().Count()} distinct), expected {count / leaks}"));
+        }
+        finally
+        {
+            Directory.Delete(outbox, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("memgrowth.fleet { colour = blue }", "unknown key memgrowth.fleet.colour")]
+    [InlineData("memgrowth.fleet { seed-nodes = \"analytics-1\" }", "memgrowth.fleet.seed-nodes has a bad value (seed 'analytics-1' is not host:port)")]
+    [InlineData("memgrowth.fleet.analytics { database = postgresql, connection-string = \"Host=127.0.0.1;Port=1;Username=x;Password=y;Database=z\" }", "postgresql database unreachable")]
+    public async Task Bad_config_is_one_clear_message_and_a_non_zero_exit(string hocon, string message)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, hocon);
+        try
+        {
+            using var node = new FleetProcess("analytics", new Dictionary<string, string> { ["MEMGROWTH_ANALYTICS_PORT"] = $"{FleetProcess.FreePort()}" }, "analytics", "--config", file);
+
+            Assert.NotEqual(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains(message, node.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", node.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_one_clear_message_and_a_non_zero_exit()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        using var node = new FleetProcess("analytics", FleetJournal.AnalyticsEnvironment(port, [port]), "analytics");
+
+        Assert.NotEqual(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"127.0.0.1:{port} is in use", node.Output, StringComparison.Ordinal);
+    }
+
+    private static int Acked(string line) => ProgressField(line, "acked");
+
+    private static int Appended(string line) => ProgressField(line, "appended");
+
+    private static int ProgressField(string line, string name)
+    {
+        var match = Regex.Match(line, $@"^ingest: .*\b{name} (\d+)");
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
+    }
+}

@@ -1,0 +1,61 @@
+using Npgsql;
+
+namespace MemGrowth.NodeAgent.Tests.Fleet;
+
+/// <summary>
+/// The fleet tests' PostgreSQL (MEMGROWTH_TEST_POSTGRES, which tests/postgres.sh prints; ./memgrowth test
+/// sets it) and what its journal holds. A missing server fails the test with how to get one: never a skip.
+/// Tests keep apart by host name (every leak id starts with it), so they share one database.
+/// </summary>
+internal static class FleetJournal
+{
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("MEMGROWTH_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("MEMGROWTH_TEST_POSTGRES is not set: run tests/postgres.sh as root (./memgrowth test does) and export what it prints");
+
+    /// <summary>Leak reports (opened or reported events) journaled per leak of <paramref name="host"/>: persistence id → report times, in journal order.</summary>
+    public static async Task<Dictionary<string, List<DateTimeOffset>>> ReportsOfHostAsync(string host)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT persistence_id, convert_from(message, 'UTF8')::json->>'time' FROM journal
+            WHERE persistence_id LIKE @prefix AND manifest IN ('leak-opened.v1', 'leak-reported.v1')
+            ORDER BY persistence_id, sequence_number
+            """;
+        command.Parameters.AddWithValue("prefix", "leak-" + host + "/%");
+        var reports = new Dictionary<string, List<DateTimeOffset>>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var id = reader.GetString(0);
+            if (!reports.TryGetValue(id, out var times))
+            {
+                reports[id] = times = [];
+            }
+
+            times.Add(DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return reports;
+    }
+
+    public static Dictionary<string, string> AnalyticsEnvironment(int port, IEnumerable<int> seeds) => new()
+    {
+        ["MEMGROWTH_ANALYTICS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["MEMGROWTH_SEED_NODES"] = string.Join(',', seeds.Select(s => $"127.0.0.1:{s}")),
+        ["MEMGROWTH_DATABASE"] = "postgresql",
+        ["MEMGROWTH_CONNECTION_STRING"] = ConnectionString,
+        ["MEMGROWTH_DOWN_AFTER"] = "3s",
+        ["MEMGROWTH_API_PORT"] = "0",
+    };
+
+    public static Dictionary<string, string> ProducerEnvironment(IEnumerable<int> seeds, int maxInFlight) => new()
+    {
+        ["MEMGROWTH_SEED_NODES"] = string.Join(',', seeds.Select(s => $"127.0.0.1:{s}")),
+        ["MEMGROWTH_DOWN_AFTER"] = "3s",
+        ["MEMGROWTH_MAX_IN_FLIGHT"] = maxInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["MEMGROWTH_RESEND_AFTER"] = "1s",
+    };
+}
