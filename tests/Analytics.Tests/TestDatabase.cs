@@ -95,6 +95,15 @@ internal sealed class TestDatabase : IDisposable
         return tags;
     }
 
+    /// <summary>The first column of the first row of a query (no parameters) as a number; 0 for NULL.</summary>
+    public long Scalar(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
     /// <summary>Runs one statement (no parameters).</summary>
     public void Execute(string sql)
     {
