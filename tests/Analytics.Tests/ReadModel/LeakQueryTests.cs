@@ -12,9 +12,9 @@ public sealed class LeakQueryTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     // web-1: api (open, seen at 40 s), web-2: api (exited at 90 s), web-2: db (resolved at 20 s).
-    private static readonly LeakId ApiOnWeb1 = new("web-1", 10, 1);
-    private static readonly LeakId ApiOnWeb2 = new("web-2", 20, 2);
-    private static readonly LeakId DbOnWeb2 = new("web-2", 30, 3);
+    internal static readonly LeakId ApiOnWeb1 = new("web-1", 10, 1);
+    internal static readonly LeakId ApiOnWeb2 = new("web-2", 20, 2);
+    internal static readonly LeakId DbOnWeb2 = new("web-2", 30, 3);
 
     [Theory]
     [InlineData(JournalDatabase.Sqlite)]
@@ -66,7 +66,7 @@ public sealed class LeakQueryTests
     }
 
     /// <summary>The three leaks, journaled as the entity would and stored as the projection does.</summary>
-    private static async Task<LeakQuery> SeedAsync(TestDatabase database, CancellationToken ct)
+    internal static async Task<LeakQuery> SeedAsync(TestDatabase database, CancellationToken ct)
     {
         var store = new ReadModelStore(database.Kind, database.ConnectionString);
         await store.InitializeAsync(ct);
