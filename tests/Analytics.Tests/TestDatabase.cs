@@ -10,14 +10,17 @@ namespace MemGrowth.Analytics.Tests;
 /// A real database for the persistence tests: a fresh SQLite file, or the PostgreSQL server named by
 /// MEMGROWTH_TEST_POSTGRES (tests/postgres.sh starts one and prints its connection string; ./memgrowth
 /// test runs it). Missing PostgreSQL fails the test with how to get it: a database test never skips.
+/// With <c>isolated</c>, a PostgreSQL test gets a schema of its own (dropped after it), so what it counts
+/// is only what it wrote.
 /// </summary>
 internal sealed class TestDatabase : IDisposable
 {
     public const string PostgresVariable = "MEMGROWTH_TEST_POSTGRES";
 
     private readonly string? _directory;
+    private readonly string? _schema;
 
-    public TestDatabase(JournalDatabase kind)
+    public TestDatabase(JournalDatabase kind, bool isolated = false)
     {
         Kind = kind;
         if (kind == JournalDatabase.Sqlite)
@@ -36,6 +39,13 @@ internal sealed class TestDatabase : IDisposable
         catch (NpgsqlException e)
         {
             throw new InvalidOperationException($"PostgreSQL at '{ConnectionString}' is not reachable ({e.Message}): run tests/postgres.sh as root", e);
+        }
+
+        if (isolated)
+        {
+            _schema = $"test_{Guid.NewGuid():N}";
+            Execute($"CREATE SCHEMA {_schema}");
+            ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = _schema }.ConnectionString;
         }
     }
 
@@ -65,9 +75,53 @@ internal sealed class TestDatabase : IDisposable
         return manifests;
     }
 
+    /// <summary>The tags journaled for a persistence id's events, in order, read straight from the tag table.</summary>
+    public List<string> JournaledTags(string persistenceId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tag FROM tags WHERE persistence_id = @id ORDER BY sequence_nr";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@id";
+        parameter.Value = persistenceId;
+        command.Parameters.Add(parameter);
+        using var reader = command.ExecuteReader();
+        var tags = new List<string>();
+        while (reader.Read())
+        {
+            tags.Add(reader.GetString(0));
+        }
+
+        return tags;
+    }
+
+    /// <summary>The first column of the first row of a query (no parameters) as a number; 0 for NULL.</summary>
+    public long Scalar(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>Runs one statement (no parameters).</summary>
+    public void Execute(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
+        if (_schema is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            Execute($"DROP SCHEMA {_schema} CASCADE");
+        }
+
         if (_directory is not null)
         {
             Directory.Delete(_directory, recursive: true);

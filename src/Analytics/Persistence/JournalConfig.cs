@@ -16,7 +16,8 @@ public enum JournalDatabase
 
 /// <summary>
 /// The Akka.Persistence.Sql journal and snapshot store for a database, as HOCON. SQLite runs through
-/// Microsoft.Data.Sqlite; PostgreSQL through Npgsql. Tables are created on first use.
+/// Microsoft.Data.Sqlite; PostgreSQL through Npgsql. Tables are created on first use. Leak events are
+/// tagged "leak" (<see cref="LeakTagger"/>) for the read model.
 /// </summary>
 public static class JournalConfig
 {
@@ -37,6 +38,8 @@ public static class JournalConfig
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = true
+                  event-adapters.leak-tagger = "MemGrowth.Analytics.Persistence.LeakTagger, MemGrowth.Analytics"
+                  event-adapter-bindings."MemGrowth.Shared.Messages.LeakEvent, MemGrowth.Shared" = leak-tagger
                 }
               }
               snapshot-store {

@@ -1,18 +1,19 @@
 using System.Globalization;
 using MemGrowth.Analytics.Leaks;
+using MemGrowth.Analytics.ReadModel;
 using MemGrowth.NodeAgent.Agent;
 
 namespace MemGrowth.NodeAgent.History;
 
 /// <summary>The arguments of <c>memgrowth leaks</c>, checked.</summary>
-/// <param name="Since">Only leaks seen (opened or reported) within this long before now.</param>
+/// <param name="Since">Only leaks last seen (reported, resolved or ended) within this long before now.</param>
 internal sealed record LeaksOptions(string DataDir, string? Host, string? Service, TimeSpan? Since, LeakStatus[]? Statuses, bool Json)
 {
     public const string Usage = """
         usage: memgrowth leaks [--host H] [--service S] [--since 24h] [--status open|resolved|oom|exited] [--json] [--data-dir DIR]
           the leaks this node recorded (its SQLite journal under the data directory `memgrowth run --data-dir` kept),
           newest first: what leaked, how fast, since when, how it ended
-          --since   only leaks seen within this long (e.g. 30m, 24h, 7d)
+          --since   only leaks last seen (reported, resolved or ended) within this long (e.g. 30m, 24h, 7d)
           --status  open (suspected or confirmed), resolved, exited or oom (killed by the OOM killer)
           --json    one JSON object per line instead of a table
         """;
@@ -57,11 +58,9 @@ internal sealed record LeaksOptions(string DataDir, string? Host, string? Servic
         return new LeaksOptions(dataDir, host, service, since, statuses, json);
     }
 
-    public bool Matches(LeakState leak, DateTimeOffset now) =>
-        (Host is null || leak.Leak.Host == Host)
-        && (Service is null || leak.Service == Service)
-        && (Since is not { } since || leak.Latest.Time >= now - since)
-        && (Statuses is null || Statuses.Contains(leak.Status));
+    /// <summary>The read-model filter these options stand for at <paramref name="now"/>: every leak that matches, however many.</summary>
+    public LeakFilter ToFilter(DateTimeOffset now) =>
+        new(Host, Service, Since is { } since ? now - since : null, Statuses, LeakFilter.MaxLimit);
 
     private static TimeSpan ParseSince(string text)
     {

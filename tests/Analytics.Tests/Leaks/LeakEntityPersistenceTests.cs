@@ -10,8 +10,8 @@ namespace MemGrowth.Analytics.Tests.Leaks;
 
 /// <summary>
 /// The leak entity on real journals (Akka.Persistence.Sql on SQLite and on PostgreSQL): what it journals
-/// survives the actor system, is stored under our stable manifests, and a redelivered detection journals
-/// nothing.
+/// survives the actor system, is stored under our stable manifests tagged "leak" for the read model, and a
+/// redelivered detection journals nothing.
 /// </summary>
 public sealed class LeakEntityPersistenceTests
 {
@@ -52,6 +52,7 @@ public sealed class LeakEntityPersistenceTests
         }
 
         Assert.Equal(["leak-opened.v1", "leak-reported.v1", "leak-confirmed.v1", "leak-ended.v1"], database.JournaledManifests(LeakEntity.PersistenceIdOf(_leak)));
+        Assert.Equal(["leak", "leak", "leak", "leak"], database.JournaledTags(LeakEntity.PersistenceIdOf(_leak)));
     }
 
     [Theory]

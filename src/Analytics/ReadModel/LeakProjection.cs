@@ -1,0 +1,164 @@
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using MemGrowth.Analytics.Persistence;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.Analytics.ReadModel;
+
+/// <summary>
+/// The live projection of the journal into the read model: EventsByTag("leak") from the stored offset,
+/// in batches, each stored with its offset in one transaction (<see cref="ReadModelStore.ApplyAsync"/>).
+/// A failure (database away, say) restarts the stream with backoff from the offset stored last, so what
+/// was stored is never read again as new and what was not is never skipped. Dispose to stop it.
+/// </summary>
+public sealed class LeakProjection : IAsyncDisposable
+{
+    private const int BatchSize = 256;
+
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
+
+    private readonly ReadModelStore _store;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
+    private readonly List<(long Ordering, TaskCompletionSource Done)> _waiters = [];
+    private UniqueKillSwitch? _kill;
+    private long _offset;
+
+    private readonly ActorSystem _system;
+
+    private LeakProjection(ActorSystem system, ReadModelStore store)
+    {
+        _system = system;
+        _store = store;
+    }
+
+    /// <summary>The journal ordering stored up to so far by this projection (0 before its first batch).</summary>
+    public long StoredOffset
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _offset;
+            }
+        }
+    }
+
+    /// <summary>Ends when the projection is stopped; faults only if it could not be run at all.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Starts following the journal of <paramref name="system"/> (its query.journal.sql) into <paramref name="store"/>.</summary>
+    public static LeakProjection Start(ActorSystem system, ReadModelStore store)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(store);
+        var projection = new LeakProjection(system, store);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var ct = projection._stop.Token;
+        var restarts = RestartSettings.Create(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2);
+        (UniqueKillSwitch kill, Task done) = RestartSource.OnFailuresWithBackoff(
+                () => Source.FromTask(StartAsync(store, ct))
+                    .ConcatMany(offset => Events(journal.EventsByTag(LeakTagger.Tag, Offset.Sequence(offset))))
+                    .GroupedWithin(BatchSize, BatchWindow)
+                    .SelectAsync(1, async batch => await projection.ApplyAsync([.. batch], ct).ConfigureAwait(false))
+                    .WatchTermination((_, termination) =>
+                    {
+                        termination.ContinueWith(
+                            t =>
+                            {
+                                if (t.Exception?.InnerException is not AbruptStageTerminationException)
+                                {
+                                    system.Log.Error(t.Exception, "leak read model: projection failed; restarting from its stored offset");
+                                }
+                            },
+                            CancellationToken.None,
+                            TaskContinuationOptions.OnlyOnFaulted,
+                            TaskScheduler.Default);
+                        return NotUsed.Instance;
+                    }),
+                restarts)
+            .ViaMaterialized(KillSwitches.Single<long>(), Keep.Right)
+            .ToMaterialized(Sink.Ignore<long>(), Keep.Both)
+            .Run(system.Materializer());
+        projection._kill = kill;
+        projection.Completion = done;
+        return projection;
+    }
+
+    /// <summary>
+    /// Stores what the journal holds now past the stored offset, then returns how many events changed a
+    /// leak row: for a reader (`memgrowth leaks`) that must not wait for a live projection.
+    /// </summary>
+    public static async Task<int> CatchUpAsync(ActorSystem system, ReadModelStore store, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(store);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var offset = await StartAsync(store, ct).ConfigureAwait(false);
+        return await Events(journal.CurrentEventsByTag(LeakTagger.Tag, Offset.Sequence(offset)))
+            .Grouped(BatchSize)
+            .SelectAsync(1, batch => store.ApplyAsync(ReadModelStore.LeakProjection, [.. batch], ct))
+            .RunAggregate(0, (total, applied) => total + applied, system.Materializer())
+            .WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes once everything up to <paramref name="ordering"/> in the journal is stored.</summary>
+    public Task WaitForOffsetAsync(long ordering, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            if (_offset >= ordering)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((ordering, done));
+            return done.Task.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>Stops the projection; a batch being stored is rolled back or committed whole.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _kill?.Shutdown();
+        await _stop.CancelAsync().ConfigureAwait(false);
+
+        // A stream whose actor system terminated first never completes: its end is the system's.
+        await Task.WhenAny(Completion, _system.WhenTerminated).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private static async Task<long> StartAsync(ReadModelStore store, CancellationToken ct)
+    {
+        await store.InitializeAsync(ct).ConfigureAwait(false);
+        return await store.ReadOffsetAsync(ReadModelStore.LeakProjection, ct).ConfigureAwait(false);
+    }
+
+    private static Source<ProjectedEvent, NotUsed> Events(Source<EventEnvelope, NotUsed> envelopes) =>
+        envelopes
+            .Where(e => e.Event is LeakEvent && e.Offset is Sequence)
+            .Select(e => new ProjectedEvent(e.PersistenceId, e.SequenceNr, ((Sequence)e.Offset).Value, (LeakEvent)e.Event));
+
+    private async Task<long> ApplyAsync(IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
+    {
+        await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct).ConfigureAwait(false);
+        var ordering = batch.Max(e => e.Ordering);
+        lock (_lock)
+        {
+            _offset = Math.Max(_offset, ordering);
+            foreach (var waiter in _waiters.Where(w => w.Ordering <= _offset).ToList())
+            {
+                waiter.Done.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+
+        return ordering;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Data.Common;
+using MemGrowth.Analytics.Leaks;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.Analytics.ReadModel;
+
+/// <summary>What the read model answers: leaks by filter, one leak with its reports, and per-service summaries.</summary>
+public sealed class LeakQuery
+{
+    public const int DefaultReports = 500;
+
+    private readonly ReadModelStore _store;
+
+    public LeakQuery(ReadModelStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+    }
+
+    /// <summary>The leaks the filter lets through, newest (last seen) first.</summary>
+    public async Task<IReadOnlyList<LeakRow>> ListAsync(LeakFilter filter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.Limit is < 1 or > LeakFilter.MaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(filter), filter.Limit, $"a limit is 1 to {LeakFilter.MaxLimit}");
+        }
+
+        await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (filter.Host is { } host)
+        {
+            where.Add("host = @host");
+            RowMapping.Add(command, "@host", host);
+        }
+
+        if (filter.Service is { } service)
+        {
+            where.Add("service = @service");
+            RowMapping.Add(command, "@service", service);
+        }
+
+        if (filter.SeenSince is { } since)
+        {
+            where.Add("last_seen >= @since");
+            RowMapping.Add(command, "@since", RowMapping.Ticks(since));
+        }
+
+        if (filter.Statuses is { } statuses)
+        {
+            var names = statuses.Distinct().Select((s, i) => (Name: "@status" + i, Value: SnakeCase.Name(s))).ToList();
+            where.Add(names.Count == 0 ? "1 = 0" : $"status IN ({string.Join(", ", names.Select(n => n.Name))})");
+            names.ForEach(n => RowMapping.Add(command, n.Name, n.Value));
+        }
+
+        command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows"
+            + (where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where))
+            + " ORDER BY last_seen DESC, persistence_id LIMIT @limit";
+        RowMapping.Add(command, "@limit", filter.Limit);
+        return await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One leak with its newest <paramref name="reports"/> reports, newest first; null when the read model has no such leak.</summary>
+    public async Task<LeakDetail?> GetAsync(LeakId leak, int reports, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(reports);
+        var persistenceId = LeakEntity.PersistenceIdOf(leak);
+        await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows WHERE persistence_id = @id";
+        RowMapping.Add(command, "@id", persistenceId);
+        var row = (await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false)).SingleOrDefault();
+        if (row is null)
+        {
+            return null;
+        }
+
+        await using var reportsCommand = connection.CreateCommand();
+        reportsCommand.CommandText = $"SELECT {RowMapping.ReportColumns} FROM leak_reports WHERE persistence_id = @id ORDER BY sequence_nr DESC LIMIT @limit";
+        RowMapping.Add(reportsCommand, "@id", persistenceId);
+        RowMapping.Add(reportsCommand, "@limit", reports);
+        return new LeakDetail(row, await ReadAllAsync(reportsCommand, RowMapping.ReadReport, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Every service's summary, the most open leaks first (then by name).</summary>
+    public async Task<IReadOnlyList<ServiceSummary>> ServicesAsync(CancellationToken ct)
+    {
+        await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows ORDER BY service";
+        var rows = await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false);
+        return [.. rows.GroupBy(r => r.Service, StringComparer.Ordinal)
+            .Select(g => ServiceSummary.Of(g.Key, g))
+            .OrderByDescending(s => s.OpenLeaks)
+            .ThenBy(s => s.Service, StringComparer.Ordinal)];
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Data.Common;
+using MemGrowth.Analytics.Persistence;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace MemGrowth.Analytics.ReadModel;
+
+/// <summary>
+/// The read model's tables in the journal's database (SQLite or PostgreSQL, plain ADO.NET through the
+/// journal's own providers): creates them, stores projected events exactly once, keeps the projection's
+/// offset, and opens connections for <see cref="LeakQuery"/>.
+/// </summary>
+/// <remarks>
+/// A batch is one transaction: its report rows, its leak rows and the offset commit together. A leak row
+/// is written only over the version it was computed from (<c>last_sequence_nr</c> unchanged), so two
+/// projections over the same tables (the agent's live one and `memgrowth leaks` catching up) never lose
+/// or double an event: the loser of a race rolls back and applies its batch again over the winner's rows.
+/// </remarks>
+public sealed class ReadModelStore
+{
+    /// <summary>The offset row of the projection that follows the "leak" tag.</summary>
+    public const string LeakProjection = "leaks";
+
+    private const int MaxAttempts = 5;
+
+    public ReadModelStore(JournalDatabase database, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        Database = database;
+        ConnectionString = connectionString;
+    }
+
+    public JournalDatabase Database { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Creates the tables and indexes that are missing; safe to run on every start.</summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        foreach (var statement in ReadModelSchema.Statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = statement;
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The journal ordering the projection has stored everything up to (0: nothing yet).</summary>
+    public async Task<long> ReadOffsetAsync(string projection, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ordering FROM read_model_offsets WHERE projection = @projection";
+        RowMapping.Add(command, "@projection", projection);
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>
+    /// Stores a batch of events and moves the projection's offset to its last ordering, in one
+    /// transaction. Events stored already change nothing. Returns how many events changed a leak row.
+    /// </summary>
+    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var applied = await TryApplyAsync(connection, transaction, projection, batch, ct).ConfigureAwait(false);
+            if (applied is { } count)
+            {
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return count;
+            }
+
+            await transaction.RollbackAsync(ct).ConfigureAwait(false);
+            if (attempt == MaxAttempts)
+            {
+                throw new InvalidOperationException($"the read model's rows kept changing under projection '{projection}' ({MaxAttempts} attempts): another writer is running away");
+            }
+        }
+    }
+
+    internal async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        DbConnection connection = Database == JournalDatabase.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The batch applied within the transaction, or null when a leak row changed under it (another writer).</summary>
+    private static async Task<int?> TryApplyAsync(DbConnection connection, DbTransaction transaction, string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
+    {
+        var rows = new Dictionary<string, LeakRow?>(StringComparer.Ordinal);
+        var applied = 0;
+        foreach (var e in batch)
+        {
+            if (!rows.TryGetValue(e.PersistenceId, out var row))
+            {
+                row = await ReadRowAsync(connection, transaction, e.PersistenceId, ct).ConfigureAwait(false);
+            }
+
+            var next = LeakRow.Apply(row, e.PersistenceId, e.SequenceNr, e.Event);
+            if (next is not null && !ReferenceEquals(next, row))
+            {
+                if (!await WriteRowAsync(connection, transaction, row, next, ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                if (ReportRow.Of(e.PersistenceId, e.SequenceNr, e.Event) is { } report)
+                {
+                    await InsertReportAsync(connection, transaction, report, ct).ConfigureAwait(false);
+                }
+
+                applied++;
+            }
+
+            rows[e.PersistenceId] = next ?? row;
+        }
+
+        await StoreOffsetAsync(connection, transaction, projection, batch.Max(e => e.Ordering), ct).ConfigureAwait(false);
+        return applied;
+    }
+
+    private static async Task<LeakRow?> ReadRowAsync(DbConnection connection, DbTransaction transaction, string persistenceId, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows WHERE persistence_id = @id";
+        RowMapping.Add(command, "@id", persistenceId);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? RowMapping.ReadLeak(reader) : null;
+    }
+
+    /// <summary>Inserts the row, or replaces the version it was computed from; false when that version is no longer there.</summary>
+    private static async Task<bool> WriteRowAsync(DbConnection connection, DbTransaction transaction, LeakRow? previous, LeakRow next, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        RowMapping.AddLeak(command, next);
+        if (previous is null)
+        {
+            command.CommandText = $"INSERT INTO leak_rows ({RowMapping.LeakColumns}) VALUES ({RowMapping.Placeholders(27)}) ON CONFLICT (persistence_id) DO NOTHING";
+        }
+        else
+        {
+            var columns = RowMapping.LeakColumns.Split(", ");
+            var assignments = string.Join(", ", columns.Skip(1).Select((c, i) => $"{c} = @p{i + 1}"));
+            command.CommandText = $"UPDATE leak_rows SET {assignments} WHERE persistence_id = @p0 AND last_sequence_nr = @previous";
+            RowMapping.Add(command, "@previous", previous.LastSequenceNr);
+        }
+
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+    }
+
+    private static async Task InsertReportAsync(DbConnection connection, DbTransaction transaction, ReportRow report, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO leak_reports ({RowMapping.ReportColumns}) VALUES ({RowMapping.Placeholders(10)}) ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
+        RowMapping.AddReport(command, report);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task StoreOffsetAsync(DbConnection connection, DbTransaction transaction, string projection, long ordering, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO read_model_offsets (projection, ordering) VALUES (@projection, @ordering)
+            ON CONFLICT (projection) DO UPDATE SET ordering = excluded.ordering WHERE read_model_offsets.ordering < excluded.ordering
+            """;
+        RowMapping.Add(command, "@projection", projection);
+        RowMapping.Add(command, "@ordering", ordering);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+}

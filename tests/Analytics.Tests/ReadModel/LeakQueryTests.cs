@@ -1,0 +1,85 @@
+using MemGrowth.Analytics.Leaks;
+using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Shared.Messages;
+using Xunit;
+
+namespace MemGrowth.Analytics.Tests.ReadModel;
+
+/// <summary>The read model's queries on real databases, over rows stored as the projection stores them.</summary>
+public sealed class LeakQueryTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    // web-1: api (open, seen at 40 s), web-2: api (exited at 90 s), web-2: db (resolved at 20 s).
+    internal static readonly LeakId ApiOnWeb1 = new("web-1", 10, 1);
+    internal static readonly LeakId ApiOnWeb2 = new("web-2", 20, 2);
+    internal static readonly LeakId DbOnWeb2 = new("web-2", 30, 3);
+
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task Lists_filter_by_host_service_since_status_and_limit_newest_first(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using var cts = new CancellationTokenSource(Timeout);
+        var query = await SeedAsync(database, cts.Token);
+
+        Assert.Equal([ApiOnWeb2, ApiOnWeb1, DbOnWeb2], await Ids(new LeakFilter()));
+        Assert.Equal([ApiOnWeb2, DbOnWeb2], await Ids(new LeakFilter(Host: "web-2")));
+        Assert.Equal([ApiOnWeb2, ApiOnWeb1], await Ids(new LeakFilter(Service: "api.service")));
+        Assert.Equal([ApiOnWeb2, ApiOnWeb1], await Ids(new LeakFilter(SeenSince: Detections.T0.AddSeconds(40))));
+        Assert.Equal([ApiOnWeb1], await Ids(new LeakFilter(Statuses: [LeakStatus.Suspected, LeakStatus.Confirmed])));
+        Assert.Equal([DbOnWeb2], await Ids(new LeakFilter(Host: "web-2", Statuses: [LeakStatus.Resolved])));
+        Assert.Equal([ApiOnWeb2], await Ids(new LeakFilter(Limit: 1)));
+        Assert.Empty(await Ids(new LeakFilter(Host: "web-9")));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => query.ListAsync(new LeakFilter(Limit: 0), cts.Token));
+
+        async Task<List<LeakId>> Ids(LeakFilter filter) => [.. (await query.ListAsync(filter, cts.Token)).Select(r => r.Leak)];
+    }
+
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task One_leak_comes_with_its_reports_and_services_add_up(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using var cts = new CancellationTokenSource(Timeout);
+        var query = await SeedAsync(database, cts.Token);
+
+        var leak = await query.GetAsync(ApiOnWeb1, LeakQuery.DefaultReports, cts.Token);
+        var newest = await query.GetAsync(ApiOnWeb1, 1, cts.Token);
+        var services = await query.ServicesAsync(cts.Token);
+
+        Assert.NotNull(leak);
+        Assert.Equal("/usr/bin/api", leak.Leak.Cmdline);
+        Assert.Equal(1L << 30, leak.Leak.Latest.MemoryLimitBytes);
+        Assert.Equal([Detections.T0.AddSeconds(40), Detections.T0.AddSeconds(10)], leak.Reports.Select(r => r.Time));
+        Assert.Equal(Detections.T0.AddSeconds(40), Assert.Single(newest!.Reports).Time);
+        Assert.Null(await query.GetAsync(new LeakId("web-9", 1, 1), 10, cts.Token));
+
+        Assert.Equal(["api.service", "db.service"], services.Select(s => s.Service));
+        var api = services[0];
+        Assert.Equal((1, 1, 2, 2), (api.OpenLeaks, api.HostsNow, api.HostsEver, api.Processes));
+        Assert.Equal(ApiOnWeb1, api.SoonestToLimit);
+        Assert.Equal(Detections.T0.AddSeconds(90), api.LastSeen);
+    }
+
+    /// <summary>The three leaks, journaled as the entity would and stored as the projection does.</summary>
+    internal static async Task<LeakQuery> SeedAsync(TestDatabase database, CancellationToken ct)
+    {
+        var store = new ReadModelStore(database.Kind, database.ConnectionString);
+        await store.InitializeAsync(ct);
+        var ordering = 0L;
+        var batch = new List<ProjectedEvent>();
+        void Journal(LeakId leak, params Detection[] detections) =>
+            batch.AddRange(LeakRowTests.Journal(detections).Select(p => new ProjectedEvent(LeakEntity.PersistenceIdOf(leak), p.Seq, ++ordering, p.Event)));
+
+        Journal(ApiOnWeb1, Detections.Of(ApiOnWeb1, DetectionKind.GrowthDetected, 10, 0.7), Detections.Of(ApiOnWeb1, DetectionKind.GrowthUpdated, 40, 0.8, 1L << 30, 600));
+        Journal(ApiOnWeb2, Detections.Of(ApiOnWeb2, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(ApiOnWeb2, DetectionKind.ProcessExited, 90, 0.7));
+        Journal(DbOnWeb2, Detections.Of(DbOnWeb2, DetectionKind.GrowthDetected, 5, 0.7) with { Cgroup = "/system.slice/db.service" }, Detections.Of(DbOnWeb2, DetectionKind.GrowthResolved, 20, 0));
+        Assert.Equal(batch.Count, await store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct));
+        Assert.Equal(0, await store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct)); // a redelivered batch
+        return new LeakQuery(store);
+    }
+}
