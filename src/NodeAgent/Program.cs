@@ -53,6 +53,11 @@ internal static class Program
             await Console.Error.WriteLineAsync($"memgrowth: {e.Message}").ConfigureAwait(false);
             return 2;
         }
+        catch (BenchmarkException e)
+        {
+            await Console.Error.WriteLineAsync($"memgrowth: {e.Message}").ConfigureAwait(false);
+            return 4;
+        }
         catch (ProbeException e)
         {
             await Console.Error.WriteLineAsync($"memgrowth: {e.Message}").ConfigureAwait(false);

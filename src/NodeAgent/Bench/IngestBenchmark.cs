@@ -41,7 +41,14 @@ internal static class IngestBenchmark
         {
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
-            await up.Task.WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            try
+            {
+                await up.Task.WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new BenchmarkException($"could not join the fleet within 60 s (seed nodes {string.Join(", ", fleet.SeedNodes.Select(s => $"{s.Host}:{s.Port}"))}): is an analytics node up?");
+            }
 
             var outbox = Outbox.Open(outboxDir, Math.Max(fleet.OutboxMaxBytes, 64L << 20));
             var recovered = outbox.PendingCount;

@@ -1,14 +1,18 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
+using MemGrowth.Analytics.Api;
 using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.ReadModel;
 
 namespace MemGrowth.NodeAgent.Fleet;
 
 /// <summary>
 /// `memgrowth analytics`: an analytics node of a fleet. Joins the cluster, hosts its share of the sharded
-/// leak entities (journaled in the configured database), until Ctrl-C or SIGTERM, then leaves gracefully
-/// so its shards move at once.
+/// leak entities (journaled in the configured database), serves the history API from the read model (which
+/// one analytics node of the fleet, a cluster singleton, projects from the journal), until Ctrl-C or SIGTERM,
+/// then leaves gracefully so its shards move at once.
 /// </summary>
 internal static class AnalyticsCommand
 {
@@ -30,12 +34,21 @@ internal static class AnalyticsCommand
 
         var fleet = FleetOptions.Load(ConfigPath(args, Usage));
         PortCheck.RequireFree(fleet.Hostname, fleet.AnalyticsPort, "analytics cluster port");
+        PortCheck.RequireFree(fleet.ApiBind, fleet.ApiPort, "history API port");
         await DatabaseCheck.RequireAsync(fleet.Database, fleet.ConnectionString, ct).ConfigureAwait(false);
 
         var system = FleetSystem.Create(fleet, LeakSharding.AnalyticsRole, fleet.AnalyticsPort, JournalConfig.Load(fleet.Database, fleet.ConnectionString));
+        HistoryApi? api = null;
         try
         {
             LeakSharding.StartRegion(system);
+            system.ActorOf(
+                ClusterSingletonManager.Props(
+                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString),
+                    PoisonPill.Instance,
+                    ClusterSingletonManagerSettings.Create(system).WithRole(LeakSharding.AnalyticsRole)),
+                "read-model");
+            api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), fleet.ApiBind, fleet.ApiPort, ct).ConfigureAwait(false);
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
@@ -44,7 +57,7 @@ internal static class AnalyticsCommand
             try
             {
                 await up.Task.WaitAsync(ct).ConfigureAwait(false);
-                await output.WriteLineAsync($"analytics node up: {cluster.SelfAddress}").ConfigureAwait(false);
+                await output.WriteLineAsync($"analytics node up: {cluster.SelfAddress}, history API at {api.Address}").ConfigureAwait(false);
                 await output.FlushAsync(ct).ConfigureAwait(false);
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
             }
@@ -52,8 +65,17 @@ internal static class AnalyticsCommand
             {
             }
         }
+        catch (HistoryApiException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
         finally
         {
+            if (api is not null)
+            {
+                await api.DisposeAsync().ConfigureAwait(false);
+            }
+
             // Leave the cluster first: the shards hand off to the other analytics nodes instead of waiting to be downed.
             await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
         }

@@ -6,7 +6,7 @@ namespace MemGrowth.NodeAgent.Fleet;
 
 /// <summary>
 /// The Akka settings of a fleet node: cluster provider over TCP, its role, seeds, the split-brain resolver
-/// that downs a lost node so its shards can move, and sharding on the analytics role with its state store
+/// that downs a lost node so its shards can move (and a dead agent, so new members can join), and sharding on the analytics role with its state store
 /// set explicitly (distributed data, no remembered entities: a leak entity is started again by its next
 /// message, and recovers from the journal).
 /// </summary>
@@ -33,6 +33,9 @@ internal static class ClusterConfig
                 split-brain-resolver {
                   active-strategy = keep-majority
                   stable-after = {{fleet.DownAfter.TotalMilliseconds}}ms
+                  # Only analytics nodes count towards the majority: agents come and go (and die with
+                  # their hosts); the side with most analytics nodes downs whatever it cannot reach.
+                  keep-majority.role = {{Quote(LeakSharding.AnalyticsRole)}}
                 }
                 sharding {
                   role = {{Quote(LeakSharding.AnalyticsRole)}}

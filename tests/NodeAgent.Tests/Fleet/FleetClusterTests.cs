@@ -21,7 +21,7 @@ public sealed class FleetClusterTests
         using var first = new FleetProcess("analytics-1", FleetJournal.AnalyticsEnvironment(p1, [p1, p2]), "analytics");
         await first.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
         using var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(p2, [p1, p2]), "analytics");
-        await second.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
+        var api = ApiOf(await second.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up));
 
         // 4000 detections of 200 leaks, 20 each, paced by a small in-flight window so that the stream is
         // still flowing when the oldest analytics node (the shard coordinator, half the shards) is killed.
@@ -32,7 +32,8 @@ public sealed class FleetClusterTests
         await producer.WaitForLineAsync(l => Acked(l) >= 800, TimeSpan.FromSeconds(120));
         first.Kill();
 
-        Assert.Equal(0, await producer.WaitForExitAsync(TimeSpan.FromSeconds(180)));
+        var exit = await producer.WaitForExitAsync(TimeSpan.FromSeconds(180));
+        Assert.True(exit == 0, $"the producer exited {exit}:\n{producer.Tail()}");
         Assert.Contains(producer.Output.Split('\n'), l => l.StartsWith($"ingest: {count} detections acknowledged", StringComparison.Ordinal));
         Assert.Contains(producer.Output.Split('\n'), l => l.Contains("resent", StringComparison.Ordinal) && !l.Contains(" 0 resent", StringComparison.Ordinal));
 
@@ -45,6 +46,40 @@ public sealed class FleetClusterTests
             Assert.Equal(times.Order(), times);
             Assert.Equal(times.Count, times.Distinct().Count());
         }
+
+        // And in the read model, projected from the journal by whichever analytics node runs it now.
+        var listed = await FleetApi.WaitForLeaksAsync(api, host, l => l.Count == leaks && l.All(x => x.Reports == count / leaks), TimeSpan.FromSeconds(60));
+        Assert.All(listed, l => Assert.Equal(count / leaks, l.Reports));
+    }
+
+    [Fact]
+    public async Task A_history_query_after_a_full_cluster_restart_returns_what_was_there_before()
+    {
+        int p1 = FleetProcess.FreePort(), p2 = FleetProcess.FreePort();
+        const int count = 600, leaks = 30;
+        var host = "restart-all-" + Guid.NewGuid().ToString("N")[..8];
+        IReadOnlyList<FleetApi.Leak> before;
+        using (var first = new FleetProcess("analytics-1", FleetJournal.AnalyticsEnvironment(p1, [p1, p2]), "analytics"))
+        using (var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(p2, [p1, p2]), "analytics"))
+        {
+            var api = ApiOf(await first.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up));
+            await second.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
+            using (var producer = new FleetProcess("ingest", FleetJournal.ProducerEnvironment([p1, p2], maxInFlight: 100),
+                "bench", "ingest", "--count", $"{count}", "--leaks", $"{leaks}", "--host", host))
+            {
+                Assert.Equal(0, await producer.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+            }
+
+            before = await FleetApi.WaitForLeaksAsync(api, host, l => l.Count == leaks && l.Sum(x => x.Reports) == count, TimeSpan.FromSeconds(60));
+            await second.StopAsync(TimeSpan.FromSeconds(60));
+            await first.StopAsync(TimeSpan.FromSeconds(60));
+        }
+
+        // A whole new cluster on the same database: the same answer.
+        using var again = new FleetProcess("analytics-1 again", FleetJournal.AnalyticsEnvironment(p1, [p1]), "analytics");
+        var after = await FleetApi.LeaksAsync(ApiOf(await again.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up)), host);
+
+        Assert.Equal(before.OrderBy(l => l.Id), after.OrderBy(l => l.Id));
     }
 
     [Fact]
@@ -69,7 +104,8 @@ public sealed class FleetClusterTests
 
             using var after = new FleetProcess("ingest-2", FleetJournal.ProducerEnvironment([port], maxInFlight: 64),
                 "bench", "ingest", "--count", "0", "--host", host, "--outbox", outbox, "--progress");
-            Assert.Equal(0, await after.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+            var exit = await after.WaitForExitAsync(TimeSpan.FromSeconds(120));
+            Assert.True(exit == 0, $"the restarted producer exited {exit}:\n{after.Tail()}");
             // What the first run had not settled comes back from disk (acknowledged records too, until the
             // outbox is compacted: their entities drop them as duplicates).
             var recovered = Regex.Match(after.Output, @"(\d+) recovered from");
@@ -120,6 +156,9 @@ public sealed class FleetClusterTests
         Assert.NotEqual(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains($"127.0.0.1:{port} is in use", node.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>The history API's address from "analytics node up: ..., history API at http://...".</summary>
+    private static Uri ApiOf(string upLine) => new(upLine[(upLine.IndexOf("history API at ", StringComparison.Ordinal) + "history API at ".Length)..].Trim());
 
     private static int Acked(string line) => ProgressField(line, "acked");
 

@@ -1,0 +1,29 @@
+using Akka.Actor;
+using MemGrowth.Analytics.Persistence;
+
+namespace MemGrowth.Analytics.ReadModel;
+
+/// <summary>
+/// Owns the live <see cref="LeakProjection"/> for as long as it lives. Run as a cluster singleton on the
+/// analytics role: one projection per fleet, not one per node, and it moves (resuming from the stored
+/// offset) when the node running it leaves or dies.
+/// </summary>
+public sealed class ProjectionSingleton : ReceiveActor
+{
+    private readonly JournalDatabase _database;
+    private readonly string _connectionString;
+    private LeakProjection? _projection;
+
+    public ProjectionSingleton(JournalDatabase database, string connectionString)
+    {
+        _database = database;
+        _connectionString = connectionString;
+    }
+
+    public static Props Props(JournalDatabase database, string connectionString) =>
+        Akka.Actor.Props.Create(() => new ProjectionSingleton(database, connectionString));
+
+    protected override void PreStart() => _projection = LeakReadModel.Start(Context.System, _database, _connectionString);
+
+    protected override void PostStop() => _projection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
