@@ -60,7 +60,12 @@ internal static class IngestBenchmark
 
             var total = options.Count + recovered;
             var latencies = new List<double>(total);
+            var sentAt = new long[options.Count];
             var started = Stopwatch.GetTimestamp();
+            using var watchStop = new CancellationTokenSource();
+            var visibleAt = options.ReadModel
+                ? ReadModelWatch.RunAsync(fleet, options.Host, options.Count, watchStop.Token)
+                : Task.FromResult(Array.Empty<long>());
             var sent = 0;
             var lastProgress = started;
             DeliveryStatus status;
@@ -68,8 +73,10 @@ internal static class IngestBenchmark
             {
                 status = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
                 latencies.AddRange(status.AckSeconds);
-                for (; sent < options.Count && sent - status.Acked + recovered < Window; sent++)
+                var due = options.Rate == 0 ? options.Count : (int)Math.Min(options.Count, options.Rate * Stopwatch.GetElapsedTime(started).TotalSeconds);
+                for (; sent < due && sent - status.Acked + recovered < Window; sent++)
                 {
+                    sentAt[sent] = Stopwatch.GetTimestamp();
                     delivery.Tell(Synthetic(options, sent));
                 }
 
@@ -85,13 +92,21 @@ internal static class IngestBenchmark
                     break;
                 }
 
-                await Task.Delay(20, ct).ConfigureAwait(false);
+                await Task.Delay(10, ct).ConfigureAwait(false);
             }
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             latencies.Sort();
             var result = string.Create(CultureInfo.InvariantCulture,
-                $"ingest: {total} detections acknowledged (journaled) in {seconds:0.00} s: {total / seconds:0} detections/s; append-to-ack p50 {Quantile(latencies, 0.50) * 1000:0} ms, p99 {Quantile(latencies, 0.99) * 1000:0} ms, max {Quantile(latencies, 1) * 1000:0} ms; {status.Resent} resent, {status.Dropped} dropped");
+                $"ingest: {total} detections acknowledged (journaled) in {seconds:0.00} s: {total / seconds:0} detections/s{(options.Rate > 0 ? $" (offered {options.Rate}/s)" : "")}; append-to-ack p50 {Quantile(latencies, 0.50) * 1000:0} ms, p99 {Quantile(latencies, 0.99) * 1000:0} ms, max {Quantile(latencies, 1) * 1000:0} ms; {status.Resent} resent, {status.Dropped} dropped");
+            if (options.ReadModel)
+            {
+                var visible = await visibleAt.WaitAsync(TimeSpan.FromSeconds(120), ct).ConfigureAwait(false);
+                var toReadModel = Enumerable.Range(0, options.Count).Select(n => Stopwatch.GetElapsedTime(sentAt[n], visible[n]).TotalSeconds).Order().ToList();
+                result += string.Create(CultureInfo.InvariantCulture,
+                    $"\ningest: agent-to-read-model p50 {Quantile(toReadModel, 0.50) * 1000:0} ms, p99 {Quantile(toReadModel, 0.99) * 1000:0} ms, max {Quantile(toReadModel, 1) * 1000:0} ms");
+            }
+
             await output.WriteLineAsync(result).ConfigureAwait(false);
             if (options.OutPath is { } path)
             {

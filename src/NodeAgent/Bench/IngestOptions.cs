@@ -12,6 +12,8 @@ internal sealed record IngestOptions
           --fleet-config FILE  fleet settings (default config/fleet.hocon beside the binary; env overrides apply)
           --count N            detections to deliver (default 100000); 0 only delivers what the outbox holds
           --leaks N            distinct leaks they belong to (default 1000): one Detected, then Updated ones
+          --rate N             detections offered per second (default 0: as fast as delivery takes them)
+          --read-model         also time each detection until the read model (the fleet's database) holds it
           --outbox DIR         the outbox (default: a fresh temporary directory, removed at the end)
           --host NAME          host name the detections carry (default bench-<random>)
           --progress           print "ingest: acked A/N ..." every second (for tests and watching)
@@ -23,6 +25,10 @@ internal sealed record IngestOptions
     public int Count { get; init; } = 100_000;
 
     public int Leaks { get; init; } = 1000;
+
+    public int Rate { get; init; }
+
+    public bool ReadModel { get; init; }
 
     public string? Outbox { get; init; }
 
@@ -50,6 +56,8 @@ internal sealed record IngestOptions
                 "--fleet-config" => options with { FleetConfig = Value() },
                 "--count" => options with { Count = Count(0) },
                 "--leaks" => options with { Leaks = Count(1) },
+                "--rate" => options with { Rate = Count(0) },
+                "--read-model" => options with { ReadModel = true },
                 "--outbox" => options with { Outbox = Value() },
                 "--host" => options with { Host = Value() },
                 "--progress" => options with { Progress = true },
