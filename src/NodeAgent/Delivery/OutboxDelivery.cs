@@ -167,9 +167,14 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         {
             _byLeak.Remove(sent.Leak);
         }
-        else
+        else if (_waiting.Count == 0)
         {
             SendHead(sent.Leak, queue);
+        }
+        else if (_isWaiting.Add(sent.Leak))
+        {
+            // Leaks already waiting for a slot go first: a leak with a backlog must not hold the window.
+            _waiting.Enqueue(sent.Leak);
         }
 
         while (_inFlight.Count < _maxInFlight && _waiting.TryDequeue(out var leak))

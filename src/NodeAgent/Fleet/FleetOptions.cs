@@ -108,11 +108,11 @@ internal sealed record FleetOptions
     public static FleetOptions FromConfig(Config root, string source)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var fleet = root.GetConfig("memgrowth.fleet") ?? Config.Empty;
+        var fleet = Section(root, "memgrowth.fleet", source);
         CheckKeys(fleet, "memgrowth.fleet", TopKeys, source, depth: 1);
-        var analytics = fleet.GetConfig("analytics") ?? Config.Empty;
+        var analytics = Section(fleet, "analytics", source, "memgrowth.fleet.");
         CheckKeys(analytics, "memgrowth.fleet.analytics", AnalyticsKeys, source, depth: 1);
-        var agent = fleet.GetConfig("agent") ?? Config.Empty;
+        var agent = Section(fleet, "agent", source, "memgrowth.fleet.");
         CheckKeys(agent, "memgrowth.fleet.agent", AgentKeys, source, depth: 1);
 
         T Read<T>(Config config, string prefix, string key, Func<string, T> read, T fallback)
@@ -120,6 +120,12 @@ internal sealed record FleetOptions
             if (!config.HasPath(key))
             {
                 return fallback;
+            }
+
+            if (config.GetValue(key) is not { } value || value.IsArray() || value.IsObject())
+            {
+                // GetString returns null for these, which would surface as a NullReferenceException.
+                throw new ArgumentException($"{source}: {prefix}.{key} has a bad value (a list or an object where one value belongs{(key == "seed-nodes" ? "; write \"host:port,host:port\"" : "")})");
             }
 
             try
@@ -153,6 +159,20 @@ internal sealed record FleetOptions
             ResendAfter = Read(agent, "memgrowth.fleet.agent", "resend-after", k => Positive(agent.GetTimeSpan(k)), d.ResendAfter),
         };
         return options;
+    }
+
+    // The parser accepts some broken text ("memgrowth.fleet }") and leaves the section a key without an
+    // object, which GetConfig hands back as a config that throws NullReferenceException when walked.
+    private static Config Section(Config parent, string key, string source, string prefix = "")
+    {
+        if (!parent.HasPath(key))
+        {
+            return Config.Empty;
+        }
+
+        return parent.GetValue(key) is { } value && value.IsObject()
+            ? parent.GetConfig(key)
+            : throw new ArgumentException($"{source}: {prefix}{key} must be a section ({{ ... }}); is a brace missing or stray?");
     }
 
     private static void CheckKeys(Config config, string prefix, string[] known, string source, int depth)
