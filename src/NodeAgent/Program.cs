@@ -15,7 +15,7 @@ internal static class Program
           run      watch this host (eBPF on kmem:rss_stat, or --source procfs)   memgrowth run --help
           status   the running agent's counters and the probe's cost per hit
           grow     synthetic memory grower for tests and demos                  memgrowth grow --help
-          bench    benchmarks: memgrowth bench overhead --help, memgrowth bench ingest --help
+          bench    benchmarks: memgrowth bench overhead|ingest|query --help
           validate detection quality: the labelled scenario corpus against the real agent  memgrowth validate --help
           leaks    the leaks this node recorded (its history survives restarts)   memgrowth leaks --help
           agent    watch this host as part of a fleet: detections go to analytics  memgrowth agent --help
@@ -44,6 +44,7 @@ internal static class Program
                 "validate" => await Validate.ValidateCommand.RunAsync(rest, Console.Out, cts.Token).ConfigureAwait(false),
                 "bench" when rest.FirstOrDefault() == "overhead" => OverheadBenchmark.Run(rest[1..], Console.Out, cts.Token),
                 "bench" when rest.FirstOrDefault() == "ingest" => await IngestBenchmark.RunAsync(rest[1..], Console.Out, cts.Token).ConfigureAwait(false),
+                "bench" when rest.FirstOrDefault() == "query" => await QueryBenchmark.RunAsync(rest[1..], Console.Out, cts.Token).ConfigureAwait(false),
                 null or "help" or "--help" or "-h" => Help(0),
                 _ => Help(2),
             };

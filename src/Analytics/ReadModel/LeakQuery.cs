@@ -1,5 +1,6 @@
 using System.Data.Common;
 using MemGrowth.Analytics.Leaks;
+using MemGrowth.Analytics.Persistence;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.ReadModel;
@@ -27,7 +28,14 @@ public sealed class LeakQuery
         }
 
         await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
+        await using var command = ListCommand(connection, filter);
+        return await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The list query for <paramref name="filter"/>, on <paramref name="connection"/> (its plan is tested).</summary>
+    internal DbCommand ListCommand(DbConnection connection, LeakFilter filter)
+    {
+        var command = connection.CreateCommand();
         var where = new List<string>();
         if (filter.Host is { } host)
         {
@@ -49,8 +57,14 @@ public sealed class LeakQuery
 
         if (filter.Statuses is { } statuses)
         {
+            // SQLite plans without statistics (nothing runs ANALYZE) and rates status = ? as selective as
+            // service = ?, so it walked every leak of that status in the window, fleet-wide, instead of the
+            // service's few (bench query: p95 16 ms against 2 ms at 50k leaks, growing with the fleet).
+            // The unary + keeps the status index for status-only lists; PostgreSQL has statistics and
+            // chooses well by itself.
+            var column = _store.Database == JournalDatabase.Sqlite && (filter.Host is not null || filter.Service is not null) ? "+status" : "status";
             var names = statuses.Distinct().Select((s, i) => (Name: "@status" + i, Value: SnakeCase.Name(s))).ToList();
-            where.Add(names.Count == 0 ? "1 = 0" : $"status IN ({string.Join(", ", names.Select(n => n.Name))})");
+            where.Add(names.Count == 0 ? "1 = 0" : $"{column} IN ({string.Join(", ", names.Select(n => n.Name))})");
             names.ForEach(n => RowMapping.Add(command, n.Name, n.Value));
         }
 
@@ -58,7 +72,7 @@ public sealed class LeakQuery
             + (where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where))
             + " ORDER BY last_seen DESC, persistence_id LIMIT @limit";
         RowMapping.Add(command, "@limit", filter.Limit);
-        return await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false);
+        return command;
     }
 
     /// <summary>One leak with its newest <paramref name="reports"/> reports, newest first; null when the read model has no such leak.</summary>

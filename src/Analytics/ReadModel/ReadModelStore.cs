@@ -23,6 +23,9 @@ public sealed class ReadModelStore
 
     private const int MaxAttempts = 5;
 
+    /// <summary>The advisory lock key that serializes <see cref="InitializeAsync"/> on PostgreSQL ("mgrm" in ASCII).</summary>
+    private const long InitializeLock = 0x6D67726D;
+
     public ReadModelStore(JournalDatabase database, string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
@@ -38,12 +41,27 @@ public sealed class ReadModelStore
     public async Task InitializeAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (Database == JournalDatabase.PostgreSql)
+        {
+            // Two PostgreSQL sessions running CREATE TABLE IF NOT EXISTS at once can both miss the table and
+            // the slower fails (23505 on pg_type): a live projection starting while `memgrowth leaks`
+            // catches up did. One initializer at a time; the lock ends with the transaction.
+            await using var lockCommand = connection.CreateCommand();
+            lockCommand.Transaction = transaction;
+            lockCommand.CommandText = $"SELECT pg_advisory_xact_lock({InitializeLock})";
+            await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
         foreach (var statement in ReadModelSchema.Statements)
         {
             await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = statement;
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>The journal ordering the projection has stored everything up to (0: nothing yet).</summary>

@@ -31,19 +31,25 @@ internal static class RowMapping
         r.GetDouble(5), r.GetDouble(6), r.GetInt64(7), NullableLong(r, 8), NullableDouble(r, 9));
 
     /// <summary>The leak row's values, in <see cref="LeakColumns"/> order, as parameters @p0…@p26.</summary>
-    public static void AddLeak(DbCommand command, LeakRow row)
-    {
-        var l = row.Latest;
-        AddAll(command, row.PersistenceId, row.LastSequenceNr, row.Leak.ToString(), row.Leak.Host, row.Leak.Pid, unchecked((long)row.Leak.StartTicks),
-            SnakeCase.Name(row.Status), row.Service, row.Comm, row.Cmdline, row.Cgroup, row.ContainerId, Ticks(row.ProcessStarted), Ticks(row.Opened),
-            Ticks(row.GrowthStarted), Ticks(row.ConfirmedAt), Ticks(row.EndedAt), Ticks(row.LastSeen), row.Episodes, row.Reports, Ticks(l.Time),
-            SnakeCase.Name(l.Pattern), l.BytesPerSecond, l.Confidence, l.RssBytes, l.MemoryLimitBytes, l.SecondsToLimit);
-    }
+    public static void AddLeak(DbCommand command, LeakRow row) => AddAll(command, LeakValues(row));
 
     /// <summary>The report row's values, in <see cref="ReportColumns"/> order, as parameters @p0…@p9.</summary>
-    public static void AddReport(DbCommand command, ReportRow row) =>
-        AddAll(command, row.PersistenceId, row.SequenceNr, SnakeCase.Name(row.Kind), Ticks(row.Time), SnakeCase.Name(row.Pattern), row.BytesPerSecond,
-            row.Confidence, row.RssBytes, row.MemoryLimitBytes, row.SecondsToLimit);
+    public static void AddReport(DbCommand command, ReportRow row) => AddAll(command, ReportValues(row));
+
+    /// <summary>The leak row's column values, in <see cref="LeakColumns"/> order (null for SQL NULL).</summary>
+    public static object?[] LeakValues(LeakRow row)
+    {
+        var l = row.Latest;
+        return [row.PersistenceId, row.LastSequenceNr, row.Leak.ToString(), row.Leak.Host, row.Leak.Pid, unchecked((long)row.Leak.StartTicks),
+            SnakeCase.Name(row.Status), row.Service, row.Comm, row.Cmdline, row.Cgroup, row.ContainerId, Ticks(row.ProcessStarted), Ticks(row.Opened),
+            Ticks(row.GrowthStarted), Ticks(row.ConfirmedAt), Ticks(row.EndedAt), Ticks(row.LastSeen), row.Episodes, row.Reports, Ticks(l.Time),
+            SnakeCase.Name(l.Pattern), l.BytesPerSecond, l.Confidence, l.RssBytes, l.MemoryLimitBytes, l.SecondsToLimit];
+    }
+
+    /// <summary>The report row's column values, in <see cref="ReportColumns"/> order (null for SQL NULL).</summary>
+    public static object?[] ReportValues(ReportRow row) =>
+        [row.PersistenceId, row.SequenceNr, SnakeCase.Name(row.Kind), Ticks(row.Time), SnakeCase.Name(row.Pattern), row.BytesPerSecond,
+            row.Confidence, row.RssBytes, row.MemoryLimitBytes, row.SecondsToLimit];
 
     /// <summary>"@p0, @p1, …" for <paramref name="count"/> parameters.</summary>
     public static string Placeholders(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => "@p" + i));
@@ -60,7 +66,7 @@ internal static class RowMapping
 
     private static long? Ticks(DateTimeOffset? time) => time?.UtcTicks;
 
-    private static void AddAll(DbCommand command, params object?[] values)
+    private static void AddAll(DbCommand command, object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {

@@ -66,6 +66,34 @@ public sealed class LeakQueryTests
     }
 
     /// <summary>The three leaks, journaled as the entity would and stored as the projection does.</summary>
+    // SQLite plans without statistics: each equality filter looks as selective as the next, and a status
+    // index walk covers every leak of that status fleet-wide. A service or host must lead the plan.
+    [Theory]
+    [InlineData("api.service", null, "leak_rows_service_last_seen")]
+    [InlineData(null, "web-2", "leak_rows_host_last_seen")]
+    [InlineData(null, null, "leak_rows_status_last_seen")]
+    public async Task Sqlite_lists_by_status_use_the_service_or_host_index_when_given(string? service, string? host, string index)
+    {
+        using var database = new TestDatabase(JournalDatabase.Sqlite);
+        using var cts = new CancellationTokenSource(Timeout);
+        var query = await SeedAsync(database, cts.Token);
+        var store = new ReadModelStore(database.Kind, database.ConnectionString);
+        await using var connection = await store.OpenAsync(cts.Token);
+        var filter = new LeakFilter(Host: host, Service: service, SeenSince: Detections.T0, Statuses: [LeakStatus.Resolved]);
+        await using var command = query.ListCommand(connection, filter);
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cts.Token))
+        {
+            while (await reader.ReadAsync(cts.Token))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX " + index, StringComparison.Ordinal));
+    }
+
     internal static async Task<LeakQuery> SeedAsync(TestDatabase database, CancellationToken ct)
     {
         var store = new ReadModelStore(database.Kind, database.ConnectionString);

@@ -16,4 +16,13 @@ public sealed class StatsTests
     [Fact]
     public void Should_refuse_the_median_of_nothing() =>
         Assert.Throws<ArgumentException>(() => Stats.Median(Array.Empty<double>()));
+
+    [Theory]
+    [InlineData(0.50, 50.0)]
+    [InlineData(0.95, 95.0)]
+    [InlineData(0.99, 99.0)]
+    [InlineData(1.00, 100.0)]
+    [InlineData(0.00, 1.0)]
+    public void Should_take_the_nearest_rank_quantile(double q, double expected) =>
+        Assert.Equal(expected, Stats.Quantile([.. Enumerable.Range(1, 100).Select(i => (double)i)], q));
 }
