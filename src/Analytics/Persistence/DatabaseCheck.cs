@@ -6,7 +6,8 @@ namespace MemGrowth.Analytics.Persistence;
 
 /// <summary>
 /// Opens the journal's database once before a node starts, so a wrong connection string or a database that
-/// is down is one clear message at start-up, not a journal that fails every entity later.
+/// is down is one clear message at start-up, not a journal that fails every entity later. An SQLite file is
+/// switched to write-ahead logging on the way.
 /// </summary>
 public static class DatabaseCheck
 {
@@ -34,6 +35,13 @@ public static class DatabaseCheck
                 await using var command = connection.CreateCommand();
                 command.CommandText = "select 1";
                 await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
+                if (database == JournalDatabase.Sqlite)
+                {
+                    // Write-ahead logging (kept in the file): the read model's readers no longer block the
+                    // journal's writer, nor it them.
+                    command.CommandText = "PRAGMA journal_mode=WAL";
+                    await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is DbException or InvalidOperationException or OperationCanceledException or System.Net.Sockets.SocketException or TimeoutException)
             {

@@ -18,7 +18,7 @@ namespace MemGrowth.Analytics.ReadModel;
 /// </summary>
 public sealed class LeakProjection : IAsyncDisposable
 {
-    private const int BatchSize = 256;
+    private const int BatchSize = 2000;
 
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
 

@@ -25,5 +25,14 @@ public sealed class ProjectionSingleton : ReceiveActor
 
     protected override void PreStart() => _projection = LeakReadModel.Start(Context.System, _database, _connectionString);
 
-    protected override void PostStop() => _projection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    // Stops the stream without waiting for it: blocking an actor thread on a stream that needs the same
+    // dispatcher hung the node's shutdown. The offset is stored with each batch, so a batch cut short is
+    // projected again by the next owner, and rows are idempotent.
+    protected override void PostStop()
+    {
+        if (_projection is { } projection)
+        {
+            _ = projection.DisposeAsync().AsTask();
+        }
+    }
 }

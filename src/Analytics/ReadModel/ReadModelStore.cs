@@ -120,49 +120,77 @@ public sealed class ReadModelStore
         }
     }
 
-    /// <summary>The batch applied within the transaction, or null when a leak row changed under it (another writer).</summary>
+    /// <summary>Rows read, or report rows inserted, per statement (10–27 parameters each: well within every provider's limit).</summary>
+    private const int RowsPerStatement = 500;
+
+    /// <summary>
+    /// The batch applied within the transaction, or null when a leak row changed under it (another writer).
+    /// Round trips are per batch, not per event: the leaks' rows are read in one query, each leak's events
+    /// are folded in memory and its row written once, and the reports go in multi-row inserts.
+    /// </summary>
     private static async Task<int?> TryApplyAsync(DbConnection connection, DbTransaction transaction, string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
     {
-        var rows = new Dictionary<string, LeakRow?>(StringComparer.Ordinal);
+        var read = await ReadRowsAsync(connection, transaction, batch.Select(e => e.PersistenceId).Distinct(StringComparer.Ordinal).ToList(), ct).ConfigureAwait(false);
+        var rows = new Dictionary<string, LeakRow?>(read, StringComparer.Ordinal);
+        var reports = new List<ReportRow>();
         var applied = 0;
         foreach (var e in batch)
         {
-            if (!rows.TryGetValue(e.PersistenceId, out var row))
-            {
-                row = await ReadRowAsync(connection, transaction, e.PersistenceId, ct).ConfigureAwait(false);
-            }
-
+            var row = rows[e.PersistenceId];
             var next = LeakRow.Apply(row, e.PersistenceId, e.SequenceNr, e.Event);
             if (next is not null && !ReferenceEquals(next, row))
             {
-                if (!await WriteRowAsync(connection, transaction, row, next, ct).ConfigureAwait(false))
-                {
-                    return null;
-                }
-
                 if (ReportRow.Of(e.PersistenceId, e.SequenceNr, e.Event) is { } report)
                 {
-                    await InsertReportAsync(connection, transaction, report, ct).ConfigureAwait(false);
+                    reports.Add(report);
                 }
 
                 applied++;
+                rows[e.PersistenceId] = next;
             }
+        }
 
-            rows[e.PersistenceId] = next ?? row;
+        foreach (var (id, next) in rows)
+        {
+            var previous = read[id];
+            if (next is not null && !ReferenceEquals(next, previous) && !await WriteRowAsync(connection, transaction, previous, next, ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+
+        foreach (var chunk in reports.Chunk(RowsPerStatement))
+        {
+            await InsertReportsAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
         }
 
         await StoreOffsetAsync(connection, transaction, projection, batch.Max(e => e.Ordering), ct).ConfigureAwait(false);
         return applied;
     }
 
-    private static async Task<LeakRow?> ReadRowAsync(DbConnection connection, DbTransaction transaction, string persistenceId, CancellationToken ct)
+    /// <summary>The current row of each leak (null for a leak with none yet).</summary>
+    private static async Task<Dictionary<string, LeakRow?>> ReadRowsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> ids, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows WHERE persistence_id = @id";
-        RowMapping.Add(command, "@id", persistenceId);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await reader.ReadAsync(ct).ConfigureAwait(false) ? RowMapping.ReadLeak(reader) : null;
+        var rows = ids.ToDictionary(id => id, _ => (LeakRow?)null, StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(RowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows WHERE persistence_id IN ({string.Join(", ", chunk.Select((_, i) => "@id" + i))})";
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                RowMapping.Add(command, "@id" + i, chunk[i]);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var row = RowMapping.ReadLeak(reader);
+                rows[row.PersistenceId] = row;
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>Inserts the row, or replaces the version it was computed from; false when that version is no longer there.</summary>
@@ -186,12 +214,22 @@ public sealed class ReadModelStore
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
     }
 
-    private static async Task InsertReportAsync(DbConnection connection, DbTransaction transaction, ReportRow report, CancellationToken ct)
+    private static async Task InsertReportsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ReportRow> reports, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO leak_reports ({RowMapping.ReportColumns}) VALUES ({RowMapping.Placeholders(10)}) ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
-        RowMapping.AddReport(command, report);
+        var values = new List<string>(reports.Count);
+        for (var r = 0; r < reports.Count; r++)
+        {
+            var columns = RowMapping.ReportValues(reports[r]);
+            values.Add("(" + string.Join(", ", columns.Select((_, c) => $"@r{r}_{c}")) + ")");
+            for (var c = 0; c < columns.Length; c++)
+            {
+                RowMapping.Add(command, $"@r{r}_{c}", columns[c]);
+            }
+        }
+
+        command.CommandText = $"INSERT INTO leak_reports ({RowMapping.ReportColumns}) VALUES {string.Join(", ", values)} ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

@@ -20,8 +20,8 @@ internal sealed record DeliveryStatus(
 /// <summary>
 /// At-least-once delivery of an agent's detections to their sharded leak entities: every detection is
 /// first appended to the on-disk <see cref="Outbox"/>, then sent (as <see cref="DeliverDetection"/>) through
-/// the sharding proxy, and sent again every <c>resendAfter</c> until its entity acknowledges that it is
-/// journaled. A leak's detections go one at a time, in order (the entity keeps the newest and drops
+/// the sharding proxy, and sent again (after <c>resendAfter</c>, then twice as long each time, up to 16×)
+/// until its entity acknowledges that it is journaled. A leak's detections go one at a time, in order (the entity keeps the newest and drops
 /// anything older as a duplicate); at most <c>maxInFlight</c> across leaks. While no analytics node answers,
 /// the agent keeps detecting, the outbox fills (bounded), and the log says so.
 /// </summary>
@@ -39,7 +39,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private readonly TimeSpan _resendAfter;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Queue<long>> _byLeak = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, (string Leak, long SentAt)> _inFlight = new();
+    private readonly Dictionary<long, (string Leak, long SentAt, int Sends)> _inFlight = new();
     private readonly Dictionary<long, long> _appendedAt = new();
     private readonly Queue<string> _waiting = new();
     private readonly HashSet<string> _isWaiting = new(StringComparer.Ordinal);
@@ -143,7 +143,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         }
 
         var seq = queue.Peek();
-        _inFlight[seq] = (leak, Stopwatch.GetTimestamp());
+        _inFlight[seq] = (leak, Stopwatch.GetTimestamp(), 1);
         _region.Tell(new DeliverDetection(_producer, seq, _outbox.Get(seq)), Self);
     }
 
@@ -202,11 +202,11 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         }
 
         var now = Stopwatch.GetTimestamp();
-        var late = _inFlight.Where(p => Stopwatch.GetElapsedTime(p.Value.SentAt, now) >= _resendAfter).Select(p => p.Key).ToList();
+        var late = _inFlight.Where(p => Stopwatch.GetElapsedTime(p.Value.SentAt, now) >= ResendWait(p.Value.Sends)).Select(p => p.Key).ToList();
         foreach (var seq in late)
         {
-            var leak = _inFlight[seq].Leak;
-            _inFlight[seq] = (leak, now);
+            var (leak, _, sends) = _inFlight[seq];
+            _inFlight[seq] = (leak, now, sends + 1);
             _region.Tell(new DeliverDetection(_producer, seq, _outbox.Get(seq)), Self);
             _resent++;
         }
@@ -224,6 +224,13 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
                 _outbox.PendingCount, _outbox.PendingBytes >> 10, _outbox.MaxBytes >> 10);
         }
     }
+
+    /// <summary>
+    /// How long a detection sent <paramref name="sends"/> times waits for its ack before the next send:
+    /// resend-after, doubling up to 16×. A journal that is only slow (a backlog) is not sent the same work
+    /// again every few seconds; one that lost the message still gets it again soon.
+    /// </summary>
+    internal TimeSpan ResendWait(int sends) => _resendAfter * (1 << Math.Min(sends - 1, 4));
 
     private DeliveryStatus Status()
     {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The ingest benchmark, reproducibly: a fresh journal (an SQLite file, or a PostgreSQL schema of its own in
+# the test database tests/postgres.sh provides), one analytics node on 127.0.0.1, then
+# `memgrowth bench ingest` with the options given. Cleans up after itself.
+#   tests/bench-ingest.sh postgresql --count 100000 --leaks 1000
+#   tests/bench-ingest.sh sqlite --count 20000 --leaks 1000 --rate 500 --read-model
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="$root/src/NodeAgent/bin/Release/net10.0/memgrowth"
+[ -x "$bin" ] || { echo "build first: ./memgrowth build" >&2; exit 1; }
+database="${1:?usage: tests/bench-ingest.sh sqlite|postgresql [bench ingest options]}"
+shift
+work="$(mktemp -d)"
+port=4190
+schema="bench_ingest_$$"
+base=""
+cleanup() {
+  [ -n "${analytics:-}" ] && kill -TERM "$analytics" 2>/dev/null && wait "$analytics" 2>/dev/null || true
+  if [ "$database" = postgresql ]; then
+    PGPASSWORD=memgrowth psql -q -h 127.0.0.1 -U memgrowth memgrowth_test -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+case "$database" in
+  sqlite) export MEMGROWTH_DATABASE=sqlite MEMGROWTH_CONNECTION_STRING="Data Source=$work/fleet.db" ;;
+  postgresql)
+    base="$("$root/tests/postgres.sh" | tail -n 1)"
+    PGPASSWORD=memgrowth psql -q -h 127.0.0.1 -U memgrowth memgrowth_test -c "CREATE SCHEMA $schema" >/dev/null
+    export MEMGROWTH_DATABASE=postgresql MEMGROWTH_CONNECTION_STRING="$base;Search Path=$schema" ;;
+  *) echo "database is sqlite or postgresql" >&2; exit 2 ;;
+esac
+export MEMGROWTH_SEED_NODES="127.0.0.1:$port" MEMGROWTH_ANALYTICS_PORT="$port" MEMGROWTH_API_PORT=0
+"$bin" analytics > "$work/analytics.log" 2>&1 &
+analytics=$!
+for _ in $(seq 1 120); do grep -q "analytics node up" "$work/analytics.log" && break; kill -0 "$analytics" 2>/dev/null || { cat "$work/analytics.log" >&2; exit 1; }; sleep 0.5; done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); journal $database"
+"$bin" bench ingest "$@" 2>&1 | grep -E '^ingest: [0-9]|agent-to-read-model|^memgrowth:'
