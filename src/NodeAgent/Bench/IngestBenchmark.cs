@@ -71,7 +71,14 @@ internal static class IngestBenchmark
             DeliveryStatus status;
             while (true)
             {
-                status = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+                try
+                {
+                    status = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+                }
+                catch (AskTimeoutException e)
+                {
+                    throw new BenchmarkException($"the producer's delivery stopped answering (was this node downed by the cluster? {(system.WhenTerminated.IsCompleted ? "its actor system has terminated" : "it still runs")})", e);
+                }
                 latencies.AddRange(status.AckSeconds);
                 var due = options.Rate == 0 ? options.Count : (int)Math.Min(options.Count, options.Rate * Stopwatch.GetElapsedTime(started).TotalSeconds);
                 for (; sent < due && sent - status.Acked + recovered < Window; sent++)

@@ -6,7 +6,8 @@ namespace MemGrowth.NodeAgent.Fleet;
 
 /// <summary>
 /// The Akka settings of a fleet node: cluster provider over TCP, its role, seeds, the split-brain resolver
-/// that downs a lost node so its shards can move (and a dead agent, so new members can join), and sharding on the analytics role with its state store
+/// (keep-majority) that downs a lost node so its shards can move (and a dead agent, so new members can
+/// join), and sharding on the analytics role with its state store
 /// set explicitly (distributed data, no remembered entities: a leak entity is started again by its next
 /// message, and recovers from the journal).
 /// </summary>
@@ -31,11 +32,11 @@ internal static class ClusterConfig
                 min-nr-of-members = 1
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
+                  # The side with more members stays (agents count: in a fleet they far outnumber analytics
+                  # nodes, so the side most hosts reach wins). Counting analytics nodes alone ties with
+                  # two of them, and keep-oldest downed the survivors when the oldest died (measured).
                   active-strategy = keep-majority
                   stable-after = {{fleet.DownAfter.TotalMilliseconds}}ms
-                  # Only analytics nodes count towards the majority: agents come and go (and die with
-                  # their hosts); the side with most analytics nodes downs whatever it cannot reach.
-                  keep-majority.role = {{Quote(LeakSharding.AnalyticsRole)}}
                 }
                 sharding {
                   role = {{Quote(LeakSharding.AnalyticsRole)}}

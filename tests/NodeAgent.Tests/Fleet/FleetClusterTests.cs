@@ -17,10 +17,12 @@ public sealed class FleetClusterTests
     [Fact]
     public async Task Every_detection_is_journaled_exactly_once_when_an_analytics_node_is_killed_mid_stream()
     {
+        var db = await FleetJournal.CreateSchemaAsync();
+        await using var _ = Dropping(db);
         int p1 = FleetProcess.FreePort(), p2 = FleetProcess.FreePort();
-        using var first = new FleetProcess("analytics-1", FleetJournal.AnalyticsEnvironment(p1, [p1, p2]), "analytics");
+        using var first = new FleetProcess("analytics-1", FleetJournal.AnalyticsEnvironment(db, p1, [p1, p2]), "analytics");
         await first.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
-        using var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(p2, [p1, p2]), "analytics");
+        using var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(db, p2, [p1, p2]), "analytics");
         var api = ApiOf(await second.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up));
 
         // 4000 detections of 200 leaks, 20 each, paced by a small in-flight window so that the stream is
@@ -37,7 +39,7 @@ public sealed class FleetClusterTests
         Assert.Contains(producer.Output.Split('\n'), l => l.StartsWith($"ingest: {count} detections acknowledged", StringComparison.Ordinal));
         Assert.Contains(producer.Output.Split('\n'), l => l.Contains("resent", StringComparison.Ordinal) && !l.Contains(" 0 resent", StringComparison.Ordinal));
 
-        var journaled = await FleetJournal.ReportsOfHostAsync(host);
+        var journaled = await FleetJournal.ReportsOfHostAsync(db, host);
         Assert.Equal(leaks, journaled.Count);
         foreach (var (id, times) in journaled)
         {
@@ -55,12 +57,14 @@ public sealed class FleetClusterTests
     [Fact]
     public async Task A_history_query_after_a_full_cluster_restart_returns_what_was_there_before()
     {
+        var db = await FleetJournal.CreateSchemaAsync();
+        await using var _ = Dropping(db);
         int p1 = FleetProcess.FreePort(), p2 = FleetProcess.FreePort();
         const int count = 600, leaks = 30;
         var host = "restart-all-" + Guid.NewGuid().ToString("N")[..8];
         IReadOnlyList<FleetApi.Leak> before;
-        using (var first = new FleetProcess("analytics-1", FleetJournal.AnalyticsEnvironment(p1, [p1, p2]), "analytics"))
-        using (var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(p2, [p1, p2]), "analytics"))
+        using (var first = new FleetProcess("analytics-1", FleetJournal.AnalyticsEnvironment(db, p1, [p1, p2]), "analytics"))
+        using (var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(db, p2, [p1, p2]), "analytics"))
         {
             var api = ApiOf(await first.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up));
             await second.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
@@ -76,7 +80,7 @@ public sealed class FleetClusterTests
         }
 
         // A whole new cluster on the same database: the same answer.
-        using var again = new FleetProcess("analytics-1 again", FleetJournal.AnalyticsEnvironment(p1, [p1]), "analytics");
+        using var again = new FleetProcess("analytics-1 again", FleetJournal.AnalyticsEnvironment(db, p1, [p1]), "analytics");
         var after = await FleetApi.LeaksAsync(ApiOf(await again.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up)), host);
 
         Assert.Equal(before.OrderBy(l => l.Id), after.OrderBy(l => l.Id));
@@ -85,9 +89,15 @@ public sealed class FleetClusterTests
     [Fact]
     public async Task An_agent_killed_mid_stream_delivers_its_outbox_when_it_comes_back_nothing_lost_or_doubled()
     {
-        int port = FleetProcess.FreePort();
-        using var analytics = new FleetProcess("analytics", FleetJournal.AnalyticsEnvironment(port, [port]), "analytics");
+        var db = await FleetJournal.CreateSchemaAsync();
+        await using var _ = Dropping(db);
+
+        // Two analytics nodes and the producer: when the producer dies, the two are a majority and down it.
+        int port = FleetProcess.FreePort(), other = FleetProcess.FreePort();
+        using var analytics = new FleetProcess("analytics", FleetJournal.AnalyticsEnvironment(db, port, [port, other]), "analytics");
         await analytics.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
+        using var analytics2 = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(db, other, [port, other]), "analytics");
+        await analytics2.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up);
 
         const int count = 1500, leaks = 50;
         var host = "restart-" + Guid.NewGuid().ToString("N")[..8];
@@ -111,7 +121,7 @@ public sealed class FleetClusterTests
             var recovered = Regex.Match(after.Output, @"(\d+) recovered from");
             Assert.True(recovered.Success && int.Parse(recovered.Groups[1].Value, CultureInfo.InvariantCulture) > 0, after.Output);
 
-            var journaled = await FleetJournal.ReportsOfHostAsync(host);
+            var journaled = await FleetJournal.ReportsOfHostAsync(db, host);
             Assert.Equal(leaks, journaled.Count);
             Assert.All(journaled, p => Assert.True(p.Value.Count == count / leaks && p.Value.Distinct().Count() == p.Value.Count,
                 $"{p.Key}: {p.Value.Count} reports ({p.Value.Distinct().Count()} distinct), expected {count / leaks}"));
@@ -147,14 +157,23 @@ public sealed class FleetClusterTests
     [Fact]
     public async Task A_port_in_use_is_one_clear_message_and_a_non_zero_exit()
     {
+        var db = FleetJournal.ConnectionString;
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
 
-        using var node = new FleetProcess("analytics", FleetJournal.AnalyticsEnvironment(port, [port]), "analytics");
+        using var node = new FleetProcess("analytics", FleetJournal.AnalyticsEnvironment(db, port, [port]), "analytics");
 
         Assert.NotEqual(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains($"127.0.0.1:{port} is in use", node.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Drops the test's schema at the end, whatever happened.</summary>
+    private static AsyncDisposable Dropping(string db) => new(() => FleetJournal.DropSchemaAsync(db));
+
+    private sealed class AsyncDisposable(Func<Task> dispose) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await dispose();
     }
 
     /// <summary>The history API's address from "analytics node up: ..., history API at http://...".</summary>

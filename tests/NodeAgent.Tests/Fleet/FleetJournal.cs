@@ -13,10 +13,35 @@ internal static class FleetJournal
         Environment.GetEnvironmentVariable("MEMGROWTH_TEST_POSTGRES")
         ?? throw new InvalidOperationException("MEMGROWTH_TEST_POSTGRES is not set: run tests/postgres.sh as root (./memgrowth test does) and export what it prints");
 
-    /// <summary>Leak reports (opened or reported events) journaled per leak of <paramref name="host"/>: persistence id → report times, in journal order.</summary>
-    public static async Task<Dictionary<string, List<DateTimeOffset>>> ReportsOfHostAsync(string host)
+    /// <summary>
+    /// A schema of the test's own (journal, tags, read model), so no test depends on what others journaled:
+    /// the connection string to use, with its search path. <see cref="DropSchemaAsync"/> removes it.
+    /// </summary>
+    public static async Task<string> CreateSchemaAsync()
     {
+        var schema = "fleet_" + Guid.NewGuid().ToString("N")[..12];
         await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE SCHEMA {schema}";
+        await command.ExecuteNonQueryAsync();
+        return $"{ConnectionString};Search Path={schema}";
+    }
+
+    public static async Task DropSchemaAsync(string connectionString)
+    {
+        var schema = new NpgsqlConnectionStringBuilder(connectionString).SearchPath;
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DROP SCHEMA IF EXISTS {schema} CASCADE";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Leak reports (opened or reported events) journaled per leak of <paramref name="host"/>: persistence id → report times, in journal order.</summary>
+    public static async Task<Dictionary<string, List<DateTimeOffset>>> ReportsOfHostAsync(string database, string host)
+    {
+        await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -41,12 +66,12 @@ internal static class FleetJournal
         return reports;
     }
 
-    public static Dictionary<string, string> AnalyticsEnvironment(int port, IEnumerable<int> seeds) => new()
+    public static Dictionary<string, string> AnalyticsEnvironment(string database, int port, IEnumerable<int> seeds) => new()
     {
         ["MEMGROWTH_ANALYTICS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["MEMGROWTH_SEED_NODES"] = string.Join(',', seeds.Select(s => $"127.0.0.1:{s}")),
         ["MEMGROWTH_DATABASE"] = "postgresql",
-        ["MEMGROWTH_CONNECTION_STRING"] = ConnectionString,
+        ["MEMGROWTH_CONNECTION_STRING"] = database,
         ["MEMGROWTH_DOWN_AFTER"] = "3s",
         ["MEMGROWTH_API_PORT"] = "0",
     };
