@@ -149,6 +149,6 @@ internal static class IngestBenchmark
             GrowthPattern.Linear, 1 << 20, 0.8, 100L << 20, 90L << 20, 10L << 20, 0, 0, start, start.AddHours(1), 1L << 30, 900);
     }
 
-    private static double Quantile(List<double> sorted, double q) =>
-        sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1 < 0 ? 0 : Math.Ceiling(q * sorted.Count) - 1)];
+    /// <summary><see cref="Stats.Quantile"/>, NaN when nothing was measured.</summary>
+    private static double Quantile(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : Stats.Quantile(sorted, q);
 }

@@ -1,9 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
-using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.ReadModel;
 using MemGrowth.NodeAgent.Fleet;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace MemGrowth.NodeAgent.Bench;
 
@@ -21,10 +19,7 @@ internal static class ReadModelWatch
     {
         var visible = new long[count];
         var seen = 0;
-        await using DbConnection connection = fleet.Database == JournalDatabase.Sqlite
-            ? new SqliteConnection(fleet.ConnectionString)
-            : new NpgsqlConnection(fleet.ConnectionString);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await new ReadModelStore(fleet.Database, fleet.ConnectionString).OpenAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM leak_reports WHERE persistence_id >= @low AND persistence_id < @high";
         var low = command.CreateParameter();
