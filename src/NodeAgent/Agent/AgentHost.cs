@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
+using MemGrowth.Analytics.Api;
 using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.ReadModel;
 using MemGrowth.NodeAgent.Actors;
 using MemGrowth.NodeAgent.Delivery;
 using MemGrowth.NodeAgent.Fleet;
@@ -15,8 +17,12 @@ using Microsoft.Extensions.Logging;
 namespace MemGrowth.NodeAgent.Agent;
 
 /// <summary>
-/// Wires one standalone node agent: the memory source, the actor system (supervisor, one tracker per
-/// process, the publisher), the seed of processes already running, agent_ready, the status file.
+/// Wires one node agent: the memory source, the actor system (supervisor, one tracker per process, the
+/// publisher), the seed of processes already running, agent_ready, the status file; and where detections
+/// go beyond the console. A fleet agent delivers them to the analytics nodes. A standalone node with a data
+/// directory holds the analytics role itself: its detections go through the same on-disk outbox to local
+/// leak entities journaled in SQLite, a live projection keeps the read model current, and the HTTP API
+/// serves it.
 /// </summary>
 internal sealed class AgentHost : IAsyncDisposable
 {
@@ -34,6 +40,11 @@ internal sealed class AgentHost : IAsyncDisposable
     private long _dropsLogged;
     private readonly IActorRef? _trace;
     private Timer? _statusTimer;
+    private LeakProjection? _projection;
+    private HistoryApi? _api;
+
+    /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
+    private const long StandaloneOutboxBytes = 64L << 20;
 
     private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes)
     {
@@ -53,8 +64,8 @@ internal sealed class AgentHost : IAsyncDisposable
         // With JSON on stdout, human lines go to stderr so the JSON stream stays parseable.
         TextWriter? console = options.Quiet ? null : options.JsonlPath == "-" ? Console.Error : Console.Out;
         var history = options.Fleet is { } f ? StartDelivery(f)
-            : options.DataDir is null ? null
-            : _system.ActorOf(LeakRegion.Props(), "leaks");
+            : options.DataDir is { } dir ? StartHistory(dir)
+            : null;
         var publisher = _system.ActorOf(DetectionPublisher.Props(console, _jsonl, history), "detections");
         var settings = new TrackerSettings(options.ToGrowthSettings(), _host, options.Interval.TotalSeconds, options.LivenessSweep)
         {
@@ -83,9 +94,43 @@ internal sealed class AgentHost : IAsyncDisposable
         return Delivery;
     }
 
+    // The standalone node's own analytics role: local leak entities behind the same outbox and delivery as a
+    // fleet agent's, so a journal that fails (disk full, file gone) loses nothing; and the live read model.
+    private IActorRef StartHistory(string dir)
+    {
+        var outbox = Outbox.Open(Path.Combine(dir, "outbox"), StandaloneOutboxBytes);
+        var leaks = _system.ActorOf(LeakRegion.Props(), "leaks");
+        Delivery = _system.ActorOf(
+            OutboxDelivery.Props(outbox, leaks, $"{_host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), _logger, "history journal"),
+            "delivery");
+        _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir));
+        return Delivery;
+    }
+
+    public static string HistoryConnectionString(string dataDir) => $"Data Source={Path.Combine(dataDir, "memgrowth.db")}";
+
+    /// <summary>The standalone history over HTTP, when configured; its address goes into agent_ready.</summary>
+    private async Task StartApiAsync(CancellationToken ct)
+    {
+        if (_options.Fleet is not null || _options.DataDir is not { } dir || _options.Api is not { } endpoint)
+        {
+            return;
+        }
+
+        try
+        {
+            _api = await HistoryApi.StartAsync(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), endpoint.Bind, endpoint.Port, ct).ConfigureAwait(false);
+        }
+        catch (HistoryApiException e)
+        {
+            throw new ArgumentException($"{e.Message} (--api ADDRESS:PORT or `api` in config/memgrowth.hocon; \"\" for no API)", e);
+        }
+    }
+
     /// <summary>
     /// The serializer, and with a data directory the SQLite journal the standalone node keeps its leak
-    /// history in (created on first use).
+    /// history in (created on first use). Its read model polls the journal once a second: a host's history
+    /// needs no fleet's 100 ms, and the agent wakes less.
     /// </summary>
     /// <exception cref="ArgumentException">The data directory cannot be created.</exception>
     public static Config HistoryConfig(AgentOptions options)
@@ -105,7 +150,14 @@ internal sealed class AgentHost : IAsyncDisposable
             throw new ArgumentException($"data-dir {dir}: {e.Message} (give another with --data-dir, or \"\" to keep no history)", e);
         }
 
-        return config.WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, $"Data Source={Path.Combine(dir, "memgrowth.db")}"));
+        return config
+            .WithFallback(ConfigurationFactory.ParseString("""
+                akka.persistence.query.journal.sql {
+                  refresh-interval = 1s
+                  journal-sequence-retrieval.query-delay = 1s
+                }
+                """))
+            .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, HistoryConnectionString(dir)));
     }
 
     public IActorRef Supervisor => _supervisor;
@@ -145,6 +197,17 @@ internal sealed class AgentHost : IAsyncDisposable
     {
         _statusTimer?.Dispose();
         _source.Dispose();
+        await DrainOutboxAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        if (_api is not null)
+        {
+            await _api.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_projection is not null)
+        {
+            await _projection.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _system.Terminate().ConfigureAwait(false);
         if (_jsonl is not null && _jsonl != Console.Out)
         {
@@ -154,6 +217,40 @@ internal sealed class AgentHost : IAsyncDisposable
         if (_options.StatusFile is { } path && File.Exists(path))
         {
             File.Delete(path);
+        }
+    }
+
+    // A stop delivers what it can in a few seconds; whatever is left stays in the outbox for the next start.
+    private async Task DrainOutboxAsync(TimeSpan timeout)
+    {
+        if (Delivery is null)
+        {
+            return;
+        }
+
+        var clock = global::System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            while (true)
+            {
+                var status = await Delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                if (status.Pending == 0)
+                {
+                    return;
+                }
+
+                if (clock.Elapsed >= timeout)
+                {
+                    _logger.LogWarning("stopping with {Pending} detections not yet acknowledged: they stay in the outbox and are delivered at the next start", status.Pending);
+                    return;
+                }
+
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+        catch (AskTimeoutException)
+        {
+            _logger.LogWarning("stopping without knowing what the outbox holds (its delivery did not answer): it is delivered at the next start");
         }
     }
 
@@ -167,8 +264,14 @@ internal sealed class AgentHost : IAsyncDisposable
         _supervisor.Tell(new SourceBatch([.. seed, .. fromSource]));
         _source.Start(Deliver);
 
+        await StartApiAsync(ct).ConfigureAwait(false);
         var tracked = await _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-        Publisher.Tell(new AgentReady(DateTimeOffset.UtcNow, _host, _source.Name, tracked.Keys.Count, KernelRelease()));
+        Publisher.Tell(new AgentReady(DateTimeOffset.UtcNow, _host, _source.Name, tracked.Keys.Count, KernelRelease())
+        {
+            Fleet = _options.Fleet is not null,
+            HistoryDir = _options.Fleet is null ? _options.DataDir : null,
+            HistoryApi = _api?.Address.ToString().TrimEnd('/'),
+        });
         if (_options.StatusFile is not null)
         {
             _statusTimer = new Timer(_ => WriteStatus(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));

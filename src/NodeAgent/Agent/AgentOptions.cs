@@ -20,7 +20,7 @@ internal sealed record AgentOptions
     private static readonly HashSet<string> KnownKeys =
     [
         "source", "interval", "min-delta", "max-processes", "ring-buffer", "max-in-flight-events",
-        "confidence-threshold", "window", "liveness-sweep", "status-file", "startup-grace", "data-dir",
+        "confidence-threshold", "window", "liveness-sweep", "status-file", "startup-grace", "data-dir", "api",
     ];
 
     public SourceKind Source { get; init; } = SourceKind.Bpf;
@@ -46,10 +46,13 @@ internal sealed record AgentOptions
     public string? StatusFile { get; init; } = "/run/memgrowth/status.json";
 
     /// <summary>
-    /// Where the standalone node keeps its leak history (an SQLite journal); null for none, the default for
-    /// now: the journal's code costs the agent memory and start-up CPU that are not yet paid before agent_ready.
+    /// Where the standalone node keeps its leak history (an SQLite journal, its read model and the outbox
+    /// of detections not yet journaled); null for none. config/memgrowth.hocon sets /var/lib/memgrowth.
     /// </summary>
     public string? DataDir { get; init; }
+
+    /// <summary>Where the standalone node serves its history over HTTP (with a data directory); null for nowhere.</summary>
+    public ApiEndpoint? Api { get; init; }
 
     /// <summary>JSON lines destination: a path, "-" for stdout, or null for none.</summary>
     public string? JsonlPath { get; init; }
@@ -77,7 +80,8 @@ internal sealed record AgentOptions
           --threshold X            confidence that raises a detection, 0..1 (default 0.6)
           --max-processes N        size of the probe's process map
           --status-file PATH       counters for `memgrowth status` ("" to disable)
-          --data-dir DIR           keep a leak history (SQLite journal) for `memgrowth leaks`, e.g. /var/lib/memgrowth
+          --data-dir DIR           where the leak history is kept (default /var/lib/memgrowth; "" keeps none)
+          --api ADDRESS:PORT       serve the history over HTTP there (default 127.0.0.1:8480; "" for no API)
           --config FILE            HOCON file instead of config/memgrowth.hocon
           --duration DURATION      stop after this long
           --trace PATH             write every sample to a CSV file, for offline replay
@@ -126,6 +130,7 @@ internal sealed record AgentOptions
                 "--max-processes" => options with { MaxProcesses = (uint)ParseSize(Value(), name) },
                 "--status-file" => options with { StatusFile = NullIfEmpty(Value()) },
                 "--data-dir" => options with { DataDir = NullIfEmpty(Value()) },
+                "--api" => options with { Api = ApiEndpoint.Parse(Value(), name) },
                 "--config" => Skip(options, Value()),
                 "--duration" => options with { Duration = ParseDuration(Value(), name) },
                 "--quiet" => options with { Quiet = true },
@@ -221,6 +226,7 @@ internal sealed record AgentOptions
             StartupGrace = Read("startup-grace", k => config.GetTimeSpan(k), d.StartupGrace),
             StatusFile = Read("status-file", k => NullIfEmpty(config.GetString(k)), d.StatusFile),
             DataDir = Read("data-dir", k => NullIfEmpty(config.GetString(k)), d.DataDir),
+            Api = Read("api", k => ApiEndpoint.Parse(config.GetString(k), k), d.Api),
             AkkaConfig = root,
         };
     }

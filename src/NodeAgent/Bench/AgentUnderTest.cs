@@ -40,8 +40,10 @@ internal sealed class AgentUnderTest : IDisposable
         string executable, string source, string workDir, ChildProcesses children, CancellationToken ct, IReadOnlyList<string>? extraArguments = null)
     {
         var stem = Path.Combine(workDir, $"agent-{Interlocked.Increment(ref s_started)}-{source}");
-        // The same 1 s resolution for both sources, so bpf and procfs are compared like for like.
-        string[] args = ["run", "--source", source, "--interval", "1s", "--jsonl", stem + ".jsonl", "--status-file", stem + ".status.json", "--quiet", .. extraArguments ?? []];
+        // The same 1 s resolution for both sources, so bpf and procfs are compared like for like; the leak
+        // history and its API on, as `memgrowth run` has them by default (on a port of its own choosing).
+        string[] args = ["run", "--source", source, "--interval", "1s", "--jsonl", stem + ".jsonl", "--status-file", stem + ".status.json",
+            "--data-dir", stem + ".history", "--api", "127.0.0.1:0", "--quiet", .. extraArguments ?? []];
         var agent = new AgentUnderTest(children.Start(executable, args, "/dev/null", stem + ".log"), source, stem);
         try
         {

@@ -38,6 +38,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private readonly int _maxInFlight;
     private readonly TimeSpan _resendAfter;
     private readonly ILogger _logger;
+    private readonly string _receiver;
     private readonly Dictionary<string, Queue<long>> _byLeak = new(StringComparer.Ordinal);
     private readonly Dictionary<long, (string Leak, long SentAt, int Sends)> _inFlight = new();
     private readonly Dictionary<long, long> _appendedAt = new();
@@ -51,8 +52,10 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private long _stalledSince = -1;
     private long _complainedAt = long.MinValue;
 
-    public OutboxDelivery(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger)
+    /// <param name="receiver">Who acknowledges, as the log names it: "analytics node" in a fleet, "history journal" standalone.</param>
+    public OutboxDelivery(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger, string receiver = "analytics node")
     {
+        _receiver = receiver;
         _outbox = outbox;
         _region = region;
         _producer = producer;
@@ -68,8 +71,8 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger) =>
-        Akka.Actor.Props.Create(() => new OutboxDelivery(outbox, region, producer, maxInFlight, resendAfter, logger));
+    public static Props Props(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger, string receiver = "analytics node") =>
+        Akka.Actor.Props.Create(() => new OutboxDelivery(outbox, region, producer, maxInFlight, resendAfter, logger, receiver));
 
     protected override void PreStart()
     {
@@ -101,8 +104,8 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         {
             if (_outbox.Dropped == 1 || _outbox.Dropped % 1000 == 0)
             {
-                _logger.LogWarning("outbox full ({MaxKiB} KiB): {Dropped} detections dropped so far; no analytics node has acknowledged for a while",
-                    _outbox.MaxBytes >> 10, _outbox.Dropped);
+                _logger.LogWarning("outbox full ({MaxKiB} KiB): {Dropped} detections dropped so far; no {Receiver} has acknowledged for a while",
+                    _outbox.MaxBytes >> 10, _outbox.Dropped, _receiver);
             }
 
             return;
@@ -188,7 +191,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
         if (_stalledSince >= 0 && _outbox.PendingCount == 0)
         {
-            _logger.LogInformation("analytics reachable again: the outbox is delivered");
+            _logger.LogInformation("{Receiver} acknowledges again: the outbox is delivered", _receiver);
             _stalledSince = -1;
         }
     }
@@ -220,8 +223,8 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
             && (_complainedAt == long.MinValue || Stopwatch.GetElapsedTime(_complainedAt, now) >= ComplainEvery))
         {
             _complainedAt = now;
-            _logger.LogWarning("no analytics node acknowledges: {Pending} detections buffered on disk ({Kib} of {MaxKib} KiB), still detecting",
-                _outbox.PendingCount, _outbox.PendingBytes >> 10, _outbox.MaxBytes >> 10);
+            _logger.LogWarning("no {Receiver} acknowledges: {Pending} detections buffered on disk ({Kib} of {MaxKib} KiB), still detecting",
+                _receiver, _outbox.PendingCount, _outbox.PendingBytes >> 10, _outbox.MaxBytes >> 10);
         }
     }
 

@@ -14,7 +14,8 @@ internal static class AgentCommand
           fleet's analytics nodes (buffered on disk while none is reachable)
           --fleet-config  fleet settings (default: config/fleet.hocon beside the binary; environment variables
                           override them, e.g. MEMGROWTH_SEED_NODES, MEMGROWTH_OUTBOX_DIR)
-          the rest as for `memgrowth run` (memgrowth run --help), except --data-dir: history lives on analytics
+          the rest as for `memgrowth run` (memgrowth run --help), except --data-dir and --api: a fleet's history
+          lives on its analytics nodes
         """;
 
     public static Task<int> RunAsync(string[] args, CancellationToken ct)
@@ -41,8 +42,12 @@ internal static class AgentCommand
 
         var fleet = FleetOptions.Load(path);
         PortCheck.RequireFree(fleet.Hostname, fleet.AgentPort, "agent cluster port");
-        return RunCommand.RunAsync([.. rest], ct, options => options.DataDir is not null
-            ? throw new ArgumentException("data-dir keeps a standalone node's history; a fleet agent's history lives on the analytics nodes: drop it")
-            : options with { Fleet = fleet });
+        if (rest.FirstOrDefault(a => a is "--data-dir" or "--api") is { } standaloneOnly)
+        {
+            throw new ArgumentException($"{standaloneOnly} is for a standalone node's history; a fleet agent's history lives on the analytics nodes: drop it");
+        }
+
+        // The data directory and API of memgrowth.hocon are the standalone node's: a fleet agent keeps neither.
+        return RunCommand.RunAsync([.. rest], ct, options => options with { Fleet = fleet, DataDir = null, Api = null });
     }
 }

@@ -82,6 +82,8 @@ internal static class DetectionJson
             w.WriteString("source", ready.Source);
             w.WriteNumber("tracked_processes", ready.TrackedProcesses);
             w.WriteString("kernel", ready.Kernel);
+            WriteNullable(w, "history_dir", ready.HistoryDir);
+            WriteNullable(w, "history_api", ready.HistoryApi);
             w.WriteEndObject();
         }
 

@@ -31,7 +31,15 @@ internal static class DetectionText
     }
 
     public static string Format(AgentReady r) =>
-        string.Create(CultureInfo.InvariantCulture, $"{r.Time:HH:mm:ss} ready    {r.Source} source on {r.Host} (kernel {r.Kernel}), tracking {r.TrackedProcesses} processes");
+        string.Create(CultureInfo.InvariantCulture, $"{r.Time:HH:mm:ss} ready    {r.Source} source on {r.Host} (kernel {r.Kernel}), tracking {r.TrackedProcesses} processes{History(r)}");
+
+    private static string History(AgentReady r) => (r.HistoryDir, r.HistoryApi) switch
+    {
+        _ when r.Fleet => "; detections go to the fleet's analytics nodes",
+        (null, _) => "; no leak history kept (--data-dir)",
+        ({ } dir, null) => $"; leak history in {dir} (memgrowth leaks)",
+        ({ } dir, { } api) => $"; leak history in {dir} (memgrowth leaks, {api}/api/leaks)",
+    };
 
     public static string Bytes(double bytes)
     {

@@ -19,6 +19,34 @@ public sealed class AgentOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Should_keep_a_history_served_on_loopback_unless_told_otherwise()
+    {
+        var shipped = AgentOptions.Parse([], ShippedConfig());
+        var none = AgentOptions.Parse(["--data-dir", "", "--api", ""], ShippedConfig());
+        var elsewhere = AgentOptions.Parse(["--api", "[::1]:0"], Write("memgrowth.agent { data-dir = \"/srv/mg\"\n api = \"0.0.0.0:9000\" }"));
+
+        Assert.Equal("/var/lib/memgrowth", shipped.DataDir);
+        Assert.Equal(new ApiEndpoint("127.0.0.1", 8480), shipped.Api);
+        Assert.Null(none.DataDir);
+        Assert.Null(none.Api);
+        Assert.Equal("/srv/mg", elsewhere.DataDir);
+        Assert.Equal(new ApiEndpoint("::1", 0), elsewhere.Api);
+    }
+
+    [Theory]
+    [InlineData("8480")]
+    [InlineData("localhost:8480")]
+    [InlineData("127.0.0.1:http")]
+    [InlineData("127.0.0.1:70000")]
+    [InlineData("127.0.0.1:")]
+    public void Should_explain_an_api_address_that_is_not_one(string api)
+    {
+        var error = Assert.Throws<ArgumentException>(() => AgentOptions.Parse(["--api", api], ShippedConfig()));
+
+        Assert.Contains($"'{api}' is not ADDRESS:PORT", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_reject_an_unknown_key_naming_it_and_the_known_ones()
     {
         var path = Write("memgrowth.agent { intervall = 2s }");

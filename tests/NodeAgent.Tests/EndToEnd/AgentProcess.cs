@@ -24,14 +24,20 @@ public sealed class AgentProcess : IDisposable
         JsonlPath = Path.Combine(_dir, "detections.jsonl");
         StatusPath = Path.Combine(_dir, "status.json");
         HistoryDir = historyDir ?? Path.Combine(_dir, "history");
-        _agent = StartMemgrowth("run", "--jsonl", JsonlPath, "--status-file", StatusPath, "--data-dir", HistoryDir, "--quiet");
+        _agent = StartMemgrowth("run", "--jsonl", JsonlPath, "--status-file", StatusPath, "--data-dir", HistoryDir, "--api", "127.0.0.1:0", "--quiet");
         var ready = WaitFor(l => l.GetProperty("type").GetString() == "agent_ready", TimeSpan.FromSeconds(60));
         if (ready is null)
         {
             var error = _agent.HasExited ? _agent.StandardError.ReadToEnd() : "(still running)";
             throw new InvalidOperationException($"the agent wrote no agent_ready within 60 s: {error}");
         }
+
+        ApiUrl = ready.Value.GetProperty("history_api").GetString()
+            ?? throw new InvalidOperationException("agent_ready names no history API although --api was given");
     }
+
+    /// <summary>The agent's history API, as agent_ready named it (a free port of its choosing).</summary>
+    public string ApiUrl { get; }
 
     public string JsonlPath { get; }
 

@@ -13,7 +13,7 @@ namespace MemGrowth.NodeAgent.Tests.Fleet;
 public sealed class FleetAgentEndToEndTests
 {
     [Fact]
-    public async Task A_leak_the_agent_detects_is_journaled_by_the_analytics_node_and_nothing_stays_in_the_outbox()
+    public async Task A_leak_the_agent_detects_is_journaled_by_the_analytics_node_and_nothing_of_it_stays_in_the_outbox()
     {
         Kernel.KernelRequirement.Require();
         var dir = Directory.CreateTempSubdirectory("memgrowth-fleet-e2e-").FullName;
@@ -49,8 +49,11 @@ public sealed class FleetAgentEndToEndTests
             Assert.True(grower.WaitForExit(60_000));
             await WaitUntil(() => JournaledManifests(database, pid).Contains("leak-ended.v1"), TimeSpan.FromSeconds(30), $"pid {pid}'s exit was not journaled");
 
+            // A graceful stop leaves nothing of the leak to deliver again. On a busy host other processes
+            // may be detected in the stop's last moment: those stay in the outbox for the next start.
             await agent.StopAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(0, new FileInfo(Path.Combine(outbox, "outbox.log")).Length);
+            using var left = MemGrowth.NodeAgent.Delivery.Outbox.Open(outbox, 32 << 20);
+            Assert.DoesNotContain(left.PendingSeqs.Select(left.Get), d => d.Process.Pid == pid);
         }
         finally
         {
