@@ -41,6 +41,7 @@ internal sealed class AgentHost : IAsyncDisposable
     private readonly IActorRef? _trace;
     private Timer? _statusTimer;
     private LeakProjection? _projection;
+    private FleetLink? _fleetLink;
     private HistoryApi? _api;
 
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
@@ -52,9 +53,9 @@ internal sealed class AgentHost : IAsyncDisposable
         _logger = logger;
         _source = source;
         _budget = new EventBudget(options.MaxInFlightEvents);
-        _system = options.Fleet is { } fleet
-            ? FleetSystem.Create(fleet, LeakSharding.AgentRole, fleet.AgentPort, options.AkkaConfig)
-            : ActorSystem.Create("memgrowth", HistoryConfig(options).WithFallback(options.AkkaConfig));
+        // A fleet agent's cluster membership is a second actor system (FleetLink), so being downed by the
+        // cluster never stops the detecting.
+        _system = ActorSystem.Create("memgrowth", HistoryConfig(options).WithFallback(options.AkkaConfig));
         _jsonl = options.JsonlPath switch
         {
             null => null,
@@ -84,13 +85,14 @@ internal sealed class AgentHost : IAsyncDisposable
     /// <summary>The fleet agent's delivery to analytics; null on a standalone node.</summary>
     public IActorRef? Delivery { get; private set; }
 
-    // Detections go to the on-disk outbox, then to their sharded entities through a proxy (this node hosts none).
+    // Detections go to the on-disk outbox, then to their sharded entities through the fleet link's proxy
+    // (this node hosts none); until the link is up they wait in the outbox.
     private IActorRef StartDelivery(FleetOptions fleet)
     {
         var outbox = Outbox.Open(fleet.OutboxDir, fleet.OutboxMaxBytes);
-        var proxy = LeakSharding.StartProxy(_system);
         var producer = $"{_host}#{Guid.NewGuid():N}";
-        Delivery = _system.ActorOf(OutboxDelivery.Props(outbox, proxy, producer, fleet.MaxInFlight, fleet.ResendAfter, _logger), "delivery");
+        Delivery = _system.ActorOf(OutboxDelivery.Props(outbox, ActorRefs.Nobody, producer, fleet.MaxInFlight, fleet.ResendAfter, _logger), "delivery");
+        _fleetLink = FleetLink.Start(fleet, _options.AkkaConfig, Delivery, _logger);
         return Delivery;
     }
 
@@ -206,6 +208,11 @@ internal sealed class AgentHost : IAsyncDisposable
         if (_projection is not null)
         {
             await _projection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_fleetLink is not null)
+        {
+            await _fleetLink.DisposeAsync().ConfigureAwait(false);
         }
 
         await _system.Terminate().ConfigureAwait(false);

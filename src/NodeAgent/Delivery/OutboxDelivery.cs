@@ -11,6 +11,9 @@ internal sealed record GetDeliveryStatus
     public static GetDeliveryStatus Instance { get; } = new();
 }
 
+/// <summary>Send through <paramref name="Region"/> from now on (a fleet agent that joined the cluster again); what is in flight goes again at once.</summary>
+internal sealed record UseRegion(IActorRef Region);
+
 /// <summary>What the outbox holds and how delivery goes.</summary>
 /// <param name="AckSeconds">Append-to-ack time of every detection acknowledged since the last ask (drained by asking).</param>
 internal sealed record DeliveryStatus(
@@ -33,7 +36,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private const int MaxLatencySamples = 1 << 20;
 
     private readonly Outbox _outbox;
-    private readonly IActorRef _region;
+    private IActorRef _region;
     private readonly string _producer;
     private readonly int _maxInFlight;
     private readonly TimeSpan _resendAfter;
@@ -65,6 +68,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
         Receive<Detection>(OnDetection);
         Receive<DetectionAck>(OnAck);
+        Receive<UseRegion>(OnUseRegion);
         Receive<Tick>(_ => OnTick());
         Receive<GetDeliveryStatus>(_ => Sender.Tell(Status()));
     }
@@ -193,6 +197,19 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         {
             _logger.LogInformation("{Receiver} acknowledges again: the outbox is delivered", _receiver);
             _stalledSince = -1;
+        }
+    }
+
+    private void OnUseRegion(UseRegion use)
+    {
+        _region = use.Region;
+        var now = Stopwatch.GetTimestamp();
+        foreach (var seq in _inFlight.Keys.ToList())
+        {
+            var (leak, _, sends) = _inFlight[seq];
+            _inFlight[seq] = (leak, now, sends);
+            _region.Tell(new DeliverDetection(_producer, seq, _outbox.Get(seq)), Self);
+            _resent++;
         }
     }
 
