@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MemGrowth.NodeAgent.Tests.EndToEnd;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -37,12 +36,12 @@ public sealed class FleetAgentEndToEndTests
                 ["MEMGROWTH_SEED_NODES"] = $"127.0.0.1:{port}",
                 ["MEMGROWTH_OUTBOX_DIR"] = outbox,
             }, "agent", "--jsonl", jsonl, "--status-file", "", "--quiet");
-            await WaitUntil(() => File.Exists(jsonl) && Detections(jsonl).Any(d => d.Type == "agent_ready") || agent.HasExited, TimeSpan.FromSeconds(60), "no agent_ready");
+            await WaitUntil(() => Jsonl.Lines(jsonl).Any(d => d.Type == "agent_ready") || agent.HasExited, TimeSpan.FromSeconds(60), "no agent_ready");
             Assert.False(agent.HasExited, agent.Output);
 
             using var grower = AgentProcess.StartMemgrowth("grow", "--pattern", "linear", "--rate", "2", "--duration", "15");
             var pid = grower.Id;
-            await WaitUntil(() => Detections(jsonl).Any(d => d.Type == "growth_detected" && d.Pid == pid), TimeSpan.FromSeconds(60), $"the agent did not detect pid {pid}");
+            await WaitUntil(() => Jsonl.Lines(jsonl).Any(d => d.Type == "growth_detected" && d.Pid == pid), TimeSpan.FromSeconds(60), $"the agent did not detect pid {pid}");
 
             // The leak's journal on the analytics node: opened, and it ends when the grower exits.
             await WaitUntil(() => JournaledManifests(database, pid).Contains("leak-opened.v1"), TimeSpan.FromSeconds(30), $"pid {pid} was not journaled by analytics");
@@ -60,23 +59,6 @@ public sealed class FleetAgentEndToEndTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static List<(string Type, int Pid)> Detections(string jsonl)
-    {
-        using var stream = new FileStream(jsonl, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        var found = new List<(string, int)>();
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.EndsWith('}'))
-            {
-                var root = JsonDocument.Parse(line).RootElement;
-                found.Add((root.GetProperty("type").GetString() ?? "", root.TryGetProperty("pid", out var p) ? p.GetInt32() : 0));
-            }
-        }
-
-        return found;
     }
 
     private static List<string> JournaledManifests(string database, int pid)

@@ -17,9 +17,20 @@ internal sealed class FleetProcess : IDisposable
     private readonly SemaphoreSlim _newLine = new(0);
 
     public FleetProcess(string name, IReadOnlyDictionary<string, string> environment, params string[] args)
+        : this(name, [], environment, args)
+    {
+    }
+
+    /// <param name="prefix">A command that runs memgrowth, e.g. `ip netns exec NS` for a process in a network namespace.</param>
+    public FleetProcess(string name, IReadOnlyList<string> prefix, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         Name = name;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(prefix.Count > 0 ? prefix[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in prefix.Skip(1).Concat(prefix.Count > 0 ? ["dotnet"] : []))
+        {
+            info.ArgumentList.Add(a);
+        }
+
         info.ArgumentList.Add(AgentProcess.MemgrowthDll);
         foreach (var a in args)
         {
