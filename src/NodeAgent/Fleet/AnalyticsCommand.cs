@@ -59,7 +59,12 @@ internal static class AnalyticsCommand
                 await up.Task.WaitAsync(ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"analytics node up: {cluster.SelfAddress}, history API at {api.Address}").ConfigureAwait(false);
                 await output.FlushAsync(ct).ConfigureAwait(false);
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                await system.WhenTerminated.WaitAsync(ct).ConfigureAwait(false);
+
+                // Downed by the cluster (cut off from the majority past down-after): a node that has left
+                // cannot host shards again; exit so its supervisor (compose, systemd) starts a new one.
+                await Console.Error.WriteLineAsync("memgrowth analytics: this node was removed from the cluster (downed after it lost the majority); exiting so it can be restarted").ConfigureAwait(false);
+                return 4;
             }
             catch (OperationCanceledException)
             {
