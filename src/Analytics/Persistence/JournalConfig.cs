@@ -21,9 +21,14 @@ public enum JournalDatabase
 /// </summary>
 public static class JournalConfig
 {
-    /// <summary>The journal's HOCON with the plugin's own defaults under it.</summary>
+    /// <summary>
+    /// The journal's HOCON with the plugin's own defaults under it, and the binding of what the snapshot
+    /// store holds to <see cref="SnapshotSerializer"/>: whoever has the journal has that too.
+    /// </summary>
     public static Config Load(JournalDatabase database, string connectionString) =>
-        ConfigurationFactory.ParseString(For(database, connectionString)).WithFallback(SqlPersistence.DefaultConfiguration);
+        ConfigurationFactory.ParseString(For(database, connectionString))
+            .WithFallback(ConfigurationFactory.ParseString(SnapshotSerializer.Config))
+            .WithFallback(SqlPersistence.DefaultConfiguration);
 
     public static string For(JournalDatabase database, string connectionString)
     {
@@ -52,10 +57,14 @@ public static class JournalConfig
               }
               snapshot-store {
                 plugin = "akka.persistence.snapshot-store.sql"
+                # The leak entities' snapshots (LeakState through SnapshotSerializer), in a table of its own
+                # ("snapshot", the plugin's default mapping; the read model's tables are leak_rows,
+                # leak_reports and read_model_offsets), created on first use like the journal's.
                 sql {
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = true
+                  table-mapping = default
                 }
               }
               query.journal.sql {
