@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Configuration;
 using MemGrowth.Analytics.Fleet;
 using MemGrowth.NodeAgent.Delivery;
@@ -11,7 +12,10 @@ namespace MemGrowth.NodeAgent.Fleet;
 /// may down this node (a network drop longer than down-after leaves it on the minority side, and the
 /// split-brain resolver downs it there): its cluster actor system then terminates, and the link starts a
 /// new one that joins again, while the trackers go on detecting and the outbox buffers on disk. The
-/// delivery actor is told each new <see cref="FleetRelay"/> to send through.
+/// delivery actor is told each new <see cref="FleetRelay"/> to send through. The agent also leaves a
+/// cluster that has had no reachable analytics node for <see cref="AloneAfter"/>: when every analytics
+/// node restarted at once, they formed a new cluster from their seeds, and agents left behind in the old
+/// one would otherwise wait there forever.
 /// </summary>
 internal sealed class FleetLink : IAsyncDisposable
 {
@@ -25,6 +29,9 @@ internal sealed class FleetLink : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private ActorSystem? _system;
+    private Timer? _watch;
+    private long _aloneSince = -1;
+    private const long Leaving = long.MaxValue;
     private int _incarnations;
 
     private FleetLink(FleetOptions fleet, Config extra, IActorRef delivery, ILogger logger)
@@ -34,6 +41,9 @@ internal sealed class FleetLink : IAsyncDisposable
         _delivery = delivery;
         _logger = logger;
     }
+
+    /// <summary>How long a member agent waits with no reachable analytics node in its cluster before it leaves to join again.</summary>
+    public TimeSpan AloneAfter => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(10).Ticks, 2 * _fleet.DownAfter.Ticks));
 
     /// <summary>How many times this agent has joined the cluster (1 until it is downed and joins again).</summary>
     public int Incarnations => Volatile.Read(ref _incarnations);
@@ -53,6 +63,11 @@ internal sealed class FleetLink : IAsyncDisposable
         {
             _stop.Cancel();
             system = _system;
+        }
+
+        if (_watch is not null)
+        {
+            await _watch.DisposeAsync().ConfigureAwait(false);
         }
 
         if (system is not null)
@@ -83,7 +98,52 @@ internal sealed class FleetLink : IAsyncDisposable
         var proxy = LeakSharding.StartProxy(system);
         var relay = system.ActorOf(FleetRelay.Props(proxy, _delivery), "relay");
         _delivery.Tell(new UseRegion(relay));
+        Interlocked.Exchange(ref _aloneSince, -1);
+        var watch = new Timer(_ => Guarded(() => LeaveIfAlone(system)), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        Interlocked.Exchange(ref _watch, watch)?.Dispose();
         system.WhenTerminated.ContinueWith(_ => OnTerminatedAsync(), TaskScheduler.Default);
+    }
+
+    // A timer callback that throws takes the process down: the watch is not worth that.
+    private void Guarded(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning("fleet link: {Message}", e.Message);
+        }
+    }
+
+    // A member with no reachable analytics node for AloneAfter leaves; OnTerminatedAsync joins again.
+    private void LeaveIfAlone(ActorSystem system)
+    {
+        if (system.WhenTerminated.IsCompleted || _stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var state = Cluster.Get(system).State;
+        var self = Cluster.Get(system).SelfMember;
+        var analytics = state.Members.Any(m => m.HasRole(LeakSharding.AnalyticsRole) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
+        if (self.Status != MemberStatus.Up || analytics)
+        {
+            Interlocked.Exchange(ref _aloneSince, -1);
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        var since = Interlocked.CompareExchange(ref _aloneSince, now, -1);
+        if (since >= 0 && since != Leaving && now - since >= (long)AloneAfter.TotalMilliseconds)
+        {
+            Interlocked.Exchange(ref _aloneSince, Leaving);
+            _logger.LogWarning("no analytics node in this agent's cluster for {Seconds}s (they may have restarted into a new one): leaving it to join the seed nodes again", AloneAfter.TotalSeconds);
+            // No graceful leave: that waits on shard hand-offs and a leader that this cluster lacks. The
+            // other agents in it, if any, see this one unreachable and down it.
+            _ = system.Terminate();
+        }
     }
 
     // Downed (or stopped by the cluster for another reason) while still running: join again.
@@ -95,7 +155,7 @@ internal sealed class FleetLink : IAsyncDisposable
         }
 
         _logger.LogWarning(
-            "this agent was removed from the fleet cluster (no analytics node reachable for {DownAfter}s, so it was downed): still detecting, buffering on disk, joining again",
+            "this agent was removed from the fleet cluster (downed after no analytics node was reachable for {DownAfter}s, or it left a cluster without one): still detecting, buffering on disk, joining again",
             _fleet.DownAfter.TotalSeconds);
         while (!_stop.IsCancellationRequested)
         {

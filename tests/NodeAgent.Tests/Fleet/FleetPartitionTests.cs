@@ -47,7 +47,7 @@ public sealed class FleetPartitionTests
             await WaitUntil(() => Jsonl.Lines(jsonl).Any(l => l.Type == "agent_ready") || agent.HasExited, TimeSpan.FromSeconds(60), "no agent_ready");
 
             // Joined: a leak before the cut is journaled.
-            var before = await LeakJournaledAsync(db, jsonl, TimeSpan.FromSeconds(60));
+            var before = await LeakJournaledAsync(db, agent, TimeSpan.FromSeconds(60));
 
             net.Cut();
             await agent.WaitForLineAsync(l => l.Contains("removed from the fleet cluster", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
@@ -80,11 +80,52 @@ public sealed class FleetPartitionTests
         }
     }
 
+    [Fact]
+    public async Task An_agent_left_in_a_cluster_without_analytics_joins_the_analytics_node_that_started_again()
+    {
+        Kernel.KernelRequirement.Require();
+        var db = await FleetJournal.CreateSchemaAsync();
+        var dir = Directory.CreateTempSubdirectory("memgrowth-rejoin-").FullName;
+        try
+        {
+            var port = FleetProcess.FreePort();
+            var first = new FleetProcess("analytics", FleetJournal.AnalyticsEnvironment(db, port, [port]), "analytics");
+            await first.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            var jsonl = Path.Combine(dir, "agent.jsonl");
+            using var agent = new FleetProcess("agent", new Dictionary<string, string>
+            {
+                ["MEMGROWTH_SEED_NODES"] = $"127.0.0.1:{port}",
+                ["MEMGROWTH_DOWN_AFTER"] = "3s",
+                ["MEMGROWTH_OUTBOX_DIR"] = Path.Combine(dir, "outbox"),
+            }, "agent", "--jsonl", jsonl, "--status-file", "", "--quiet");
+            await WaitUntil(() => Jsonl.Lines(jsonl).Any(l => l.Type == "agent_ready") || agent.HasExited, TimeSpan.FromSeconds(60), "no agent_ready");
+            var before = await LeakJournaledAsync(db, agent, TimeSpan.FromSeconds(60));
+
+            // The analytics node stops (gracefully: the agent stays, alone, in the old cluster) and starts
+            // again from its seeds, which makes a new cluster.
+            await first.StopAsync(TimeSpan.FromSeconds(30));
+            first.Dispose();
+            using var again = new FleetProcess("analytics again", FleetJournal.AnalyticsEnvironment(db, port, [port]), "analytics");
+            await again.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+
+            await agent.WaitForLineAsync(l => l.Contains("no analytics node in this agent's cluster", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            var after = await LeakJournaledAsync(db, agent, TimeSpan.FromSeconds(90));
+
+            Assert.NotEqual(before, after);
+            Assert.False(agent.HasExited, agent.Tail());
+        }
+        finally
+        {
+            await FleetJournal.DropSchemaAsync(db);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     // A leak detected while connected, journaled: its pid.
-    private static async Task<int> LeakJournaledAsync(string db, string jsonl, TimeSpan timeout)
+    private static async Task<int> LeakJournaledAsync(string db, FleetProcess agent, TimeSpan timeout)
     {
         using var grower = AgentProcess.StartMemgrowth("grow", "--pattern", "linear", "--rate", "2", "--duration", "30");
-        await WaitUntil(async () => (await ManifestsAsync(db, grower.Id)).Contains("leak-opened.v1"), timeout, $"pid {grower.Id} was not journaled before the cut");
+        await WaitUntil(async () => (await ManifestsAsync(db, grower.Id)).Contains("leak-opened.v1"), timeout, $"pid {grower.Id}'s leak was not journaled; the agent said:\n{agent.Tail()}\n");
         grower.Kill();
         return grower.Id;
     }
