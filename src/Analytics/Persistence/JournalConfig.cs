@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using MemGrowth.Analytics.Trends;
 
 namespace MemGrowth.Analytics.Persistence;
 
@@ -21,9 +22,14 @@ public enum JournalDatabase
 /// </summary>
 public static class JournalConfig
 {
-    /// <summary>The journal's HOCON with the plugin's own defaults under it.</summary>
+    /// <summary>
+    /// The journal's HOCON with the plugin's own defaults under it, and the binding of the trend entities'
+    /// serializer (<see cref="TrendSerializer"/>): whatever keeps this journal may journal and snapshot them.
+    /// </summary>
     public static Config Load(JournalDatabase database, string connectionString) =>
-        ConfigurationFactory.ParseString(For(database, connectionString)).WithFallback(SqlPersistence.DefaultConfiguration);
+        ConfigurationFactory.ParseString(For(database, connectionString))
+            .WithFallback(ConfigurationFactory.ParseString(TrendSerializer.Config))
+            .WithFallback(SqlPersistence.DefaultConfiguration);
 
     public static string For(JournalDatabase database, string connectionString)
     {
