@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.Serialization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
@@ -112,14 +113,11 @@ public sealed class TrendSerializer : SerializerWithStringManifest
     private static T Read<T>(byte[] bytes, string manifest) =>
         JsonSerializer.Deserialize<T>(bytes, Options) ?? throw new SerializationException($"a '{manifest}' message deserialized to nothing");
 
-    private InputJson ToJson(TrendInput input)
-    {
-        using var document = JsonDocument.Parse(MessageSerializer.Encode(input.Event));
-        return new InputJson(input.PersistenceId, input.SequenceNr, _events.Manifest(input.Event), document.RootElement.Clone());
-    }
+    private InputJson ToJson(TrendInput input) =>
+        new(input.PersistenceId, input.SequenceNr, _events.Manifest(input.Event), MessageSerializer.Encode(input.Event));
 
     private static TrendInput FromJson(InputJson input) =>
-        new(input.PersistenceId, input.SequenceNr, (LeakEvent)MessageSerializer.Decode(JsonSerializer.SerializeToUtf8Bytes(input.Event), input.Manifest));
+        new(input.PersistenceId, input.SequenceNr, (LeakEvent)MessageSerializer.Decode(input.Event, input.Manifest));
 
     private static RecordLeakEvents FromJson(RecordJson record) => new(record.Service, [.. record.Events.Select(FromJson)]);
 
@@ -130,7 +128,8 @@ public sealed class TrendSerializer : SerializerWithStringManifest
     private static ServiceTrend FromJson(TrendJson trend) =>
         new(trend.Service, trend.Leaks.ToImmutableDictionary(l => l.Leak), trend.FirstSeen, trend.LastSeen);
 
-    private sealed record InputJson(string PersistenceId, long SequenceNr, string Manifest, JsonElement Event);
+    /// <param name="Event">The leak event's own JSON, as <see cref="MessageSerializer"/> wrote it, embedded byte for byte.</param>
+    private sealed record InputJson(string PersistenceId, long SequenceNr, string Manifest, [property: JsonConverter(typeof(RawJsonConverter))] byte[] Event);
 
     private sealed record RecordJson(string Service, List<InputJson> Events);
 
@@ -139,6 +138,18 @@ public sealed class TrendSerializer : SerializerWithStringManifest
     private sealed record TrendJson(string Service, List<TrendLeak> Leaks, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
 
     private sealed record ReplyJson(TrendJson Trend, long LastSequenceNr);
+
+    /// <summary>Embeds JSON written by another serializer as it is (no re-escaping), and reads back its text.</summary>
+    private sealed class RawJsonConverter : JsonConverter<byte[]>
+    {
+        public override byte[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            using var document = JsonDocument.ParseValue(ref reader);
+            return Encoding.UTF8.GetBytes(document.RootElement.GetRawText());
+        }
+
+        public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options) => writer.WriteRawValue(value);
+    }
 
     /// <summary>A leak id travels as its text form, "host/pid/ticks".</summary>
     private sealed class LeakIdConverter : JsonConverter<LeakId>
