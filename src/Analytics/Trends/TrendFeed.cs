@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Shared.Messages;
@@ -8,7 +9,8 @@ namespace MemGrowth.Analytics.Trends;
 /// Feeds the projection's batches to the trend entities (a shard region, its proxy, or a standalone
 /// <see cref="TrendRegion"/>): each service's events, in journal order, asked of its entity in chunks of at
 /// most <see cref="MaxEventsPerMessage"/>, services in parallel (at most <see cref="Parallelism"/> at once). The
-/// service of a leak is its <see cref="LeakOpened"/>'s when the batch holds it, else its read-model row's.
+/// service of a leak is its <see cref="LeakOpened"/>'s when the batch holds it, else its read-model row's
+/// (remembered for the next batches: a leak's service never changes).
 /// An unanswered ask fails the batch (the projection sends it again); events of a leak the read model never
 /// saw opened are left out (a trend would ignore them).
 /// </summary>
@@ -20,6 +22,11 @@ public sealed class TrendFeed : ITrendFeed
     public const int Parallelism = 16;
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Leaks whose service is remembered (about 100 bytes each); past it, the memory starts over.</summary>
+    private const int MaxRemembered = 100_000;
+
+    private readonly ConcurrentDictionary<string, string> _remembered = new(StringComparer.Ordinal);
 
     private readonly IActorRef _trends;
     private readonly ReadModelStore _store;
@@ -44,12 +51,26 @@ public sealed class TrendFeed : ITrendFeed
             {
                 services[e.PersistenceId] = opened.Service;
             }
+            else if (_remembered.TryGetValue(e.PersistenceId, out var service))
+            {
+                services.TryAdd(e.PersistenceId, service);
+            }
         }
 
         var unknown = batch.Select(e => e.PersistenceId).Where(id => !services.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var (id, service) in await LeakServices.ReadAsync(_store, unknown, ct).ConfigureAwait(false))
         {
             services[id] = service;
+        }
+
+        if (_remembered.Count + services.Count > MaxRemembered)
+        {
+            _remembered.Clear();
+        }
+
+        foreach (var (id, service) in services)
+        {
+            _remembered[id] = service;
         }
 
         var byService = batch
