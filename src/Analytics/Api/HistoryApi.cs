@@ -136,7 +136,6 @@ public sealed class HistoryApi : IAsyncDisposable
                 ? Results.NotFound(new { error = $"no leak {leak} in the history" })
                 : Results.Ok(LeakDetailJson.Of(detail));
         });
-
     }
 
     private static void MapTrends(WebApplication app, LeakQuery query, TrendQuery? trends)
@@ -195,11 +194,15 @@ public sealed class HistoryApi : IAsyncDisposable
         });
     }
 
-    /// <summary>The entity's trend when it answered, else the read model's for that service (null when it has no leak of it).</summary>
+    /// <summary>
+    /// The entity's trend when it answered with leaks, else the read model's for that service (null when it
+    /// has no leak of it either), saying why.
+    /// </summary>
     private static async Task<(ServiceTrend? Trend, TrendSource Source)> TrendOfAsync(LeakQuery query, string service, ServiceTrend? answered, CancellationToken ct) =>
-        answered is not null
+        answered is { IsEmpty: false }
             ? (answered, TrendSource.Entity)
-            : ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(), TrendSource.ReadModelUnanswered);
+            : ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(),
+                answered is null ? TrendSource.ReadModelUnanswered : TrendSource.ReadModelNotFed);
 
     /// <exception cref="FormatException">A parameter does not parse; the message says which and how.</exception>
     private static LeakFilter FilterOf(IQueryCollection q, DateTimeOffset now)

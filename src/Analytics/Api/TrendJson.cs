@@ -13,6 +13,12 @@ public enum TrendSource
     /// <summary>Its trend entity did not answer in time: the figures are the read model's leak rows'.</summary>
     ReadModelUnanswered,
 
+    /// <summary>
+    /// Its trend entity has none of the leaks the read model has (they were projected before trends were fed):
+    /// the figures are the read model's leak rows'.
+    /// </summary>
+    ReadModelNotFed,
+
     /// <summary>This node runs no trend entities: the figures are the read model's leak rows'.</summary>
     ReadModel,
 }

@@ -84,7 +84,7 @@ public sealed class TrendApiTests
     }
 
     [Fact]
-    public async Task Services_whose_trend_does_not_answer_are_given_from_the_read_model_and_say_so()
+    public async Task Services_whose_trend_does_not_answer_or_was_never_fed_are_given_from_the_read_model_and_say_so()
     {
         using var database = new TestDatabase(JournalDatabase.Sqlite);
         using var cts = new CancellationTokenSource(Timeout);
@@ -101,6 +101,14 @@ public sealed class TrendApiTests
         Assert.All(services.EnumerateArray(), s => Assert.Equal("read_model_unanswered", s.GetProperty("source").GetString()));
         Assert.Equal((1, 2, 2), (Int(services[0], "open_leaks"), Int(services[0], "hosts_ever"), Int(services[0], "processes")));
         Assert.Equal("read_model_unanswered", detail.GetProperty("trend").GetProperty("source").GetString());
+
+        // Trend entities that answer but were never fed these leaks (projected before trends existed).
+        await using var unfedApi = await HistoryApi.StartAsync(new ReadModelStore(database.Kind, database.ConnectionString),
+            new TrendQuery(system.ActorOf(TrendRegion.Props())), "127.0.0.1", 0, cts.Token);
+        using var unfedHttp = new HttpClient { BaseAddress = unfedApi.Address };
+        var unfed = await GetJson(unfedHttp, "/api/services");
+        Assert.All(unfed.EnumerateArray(), s => Assert.Equal("read_model_not_fed", s.GetProperty("source").GetString()));
+        Assert.Equal(1, Int(unfed[0], "open_leaks"));
         await system.Terminate();
     }
 
