@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -14,12 +15,22 @@ namespace MemGrowth.Analytics.Api;
 /// <summary>
 /// The leak history over HTTP, read from the read model (JSON, snake_case):
 /// <c>GET /api/leaks?host=&amp;service=&amp;since=24h&amp;status=open&amp;limit=</c>, <c>GET /api/leaks/{id}</c> (the
-/// leak id "host/pid/ticks", URL-escaped, with its newest reports) and <c>GET /api/services</c>.
-/// Kestrel on one address, 127.0.0.1 unless told otherwise. Dispose to stop it.
+/// leak id "host/pid/ticks", URL-escaped, with its newest reports), <c>GET /api/services</c> (each service's
+/// trend, from its trend entity when the node runs them), <c>GET /api/services/{service}?days=30</c> (one
+/// service with its days) and <c>GET /api/top?limit=20</c> (the open leaks soonest to their memory limit,
+/// fleet-wide). Kestrel on one address, 127.0.0.1 unless told otherwise. Dispose to stop it.
 /// </summary>
 public sealed class HistoryApi : IAsyncDisposable
 {
     public const string DefaultBind = "127.0.0.1";
+
+    /// <summary>Days of a service's series unless ?days= says otherwise, and the most it may ask.</summary>
+    public const int DefaultDays = 30;
+
+    public const int MaxDays = 366;
+
+    /// <summary>Leaks of /api/top unless ?limit= says otherwise.</summary>
+    public const int DefaultTop = 20;
 
     private readonly WebApplication _app;
 
@@ -34,7 +45,12 @@ public sealed class HistoryApi : IAsyncDisposable
 
     /// <exception cref="ArgumentException">The bind address is not an IP address, or the port is out of range.</exception>
     /// <exception cref="HistoryApiException">The address and port cannot be listened on (in use, not local, not allowed).</exception>
-    public static async Task<HistoryApi> StartAsync(ReadModelStore store, string bind, int port, CancellationToken ct)
+    public static Task<HistoryApi> StartAsync(ReadModelStore store, string bind, int port, CancellationToken ct) => StartAsync(store, null, bind, port, ct);
+
+    /// <param name="trends">The trend entities to answer /api/services from; null to answer from the read model alone.</param>
+    /// <exception cref="ArgumentException">The bind address is not an IP address, or the port is out of range.</exception>
+    /// <exception cref="HistoryApiException">The address and port cannot be listened on (in use, not local, not allowed).</exception>
+    public static async Task<HistoryApi> StartAsync(ReadModelStore store, TrendQuery? trends, string bind, int port, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (!IPAddress.TryParse(bind, out var address))
@@ -54,6 +70,7 @@ public sealed class HistoryApi : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         var app = builder.Build();
         Map(app, new LeakQuery(store));
+        MapTrends(app, new LeakQuery(store), trends);
         var endpoint = string.Create(CultureInfo.InvariantCulture, $"{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : bind)}:{port}");
         try
         {
@@ -119,10 +136,73 @@ public sealed class HistoryApi : IAsyncDisposable
                 ? Results.NotFound(new { error = $"no leak {leak} in the history" })
                 : Results.Ok(LeakDetailJson.Of(detail));
         });
-
-        app.MapGet("/api/services", async (CancellationToken ct) =>
-            Results.Ok((await query.ServicesAsync(ct).ConfigureAwait(false)).Select(ServiceJson.Of).ToList()));
     }
+
+    private static void MapTrends(WebApplication app, LeakQuery query, TrendQuery? trends)
+    {
+        app.MapGet("/api/services", async (CancellationToken ct) =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            List<ServiceTrendJson> services;
+            if (trends is null)
+            {
+                services = [.. (await query.ServiceTrendsAsync(null, ct).ConfigureAwait(false)).Select(t => ServiceTrendJson.Of(t, TrendSource.ReadModel, now))];
+            }
+            else
+            {
+                services = [];
+                foreach (var (service, trend) in await trends.GetAllAsync(await query.ServiceNamesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false))
+                {
+                    var (answer, source) = await TrendOfAsync(query, service, trend, ct).ConfigureAwait(false);
+                    if (answer is not null)
+                    {
+                        services.Add(ServiceTrendJson.Of(answer, source, now));
+                    }
+                }
+            }
+
+            return Results.Ok(services.OrderByDescending(s => s.OpenLeaks).ThenBy(s => s.Service, StringComparer.Ordinal).ToList());
+        });
+
+        app.MapGet("/api/services/{service}", async (string service, int? days, CancellationToken ct) =>
+        {
+            if (days is < 1 or > MaxDays)
+            {
+                return BadRequest($"days is 1 to {MaxDays}");
+            }
+
+            var trend = trends is null ? null : await trends.GetAsync(service, ct).ConfigureAwait(false);
+            var (answer, source) = trends is null
+                ? ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(), TrendSource.ReadModel)
+                : await TrendOfAsync(query, service, trend, ct).ConfigureAwait(false);
+            return answer is null || answer.IsEmpty
+                ? Results.NotFound(new { error = $"no leak of service {service} in the history" })
+                : Results.Ok(ServiceDetailJson.Of(answer, source, DateTimeOffset.UtcNow, days ?? DefaultDays));
+        });
+
+        app.MapGet("/api/top", async (HttpRequest request, CancellationToken ct) =>
+        {
+            var limit = DefaultTop;
+            if (NullIfEmpty(request.Query["limit"]) is { } limitText
+                && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > LeakFilter.MaxLimit))
+            {
+                return BadRequest($"limit '{limitText}' is not a number from 1 to {LeakFilter.MaxLimit}");
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            return Results.Ok((await query.SoonestToLimitAsync(limit, ct).ConfigureAwait(false)).Select(l => TopLeakJson.Of(l, now)).ToList());
+        });
+    }
+
+    /// <summary>
+    /// The entity's trend when it answered with leaks, else the read model's for that service (null when it
+    /// has no leak of it either), saying why.
+    /// </summary>
+    private static async Task<(ServiceTrend? Trend, TrendSource Source)> TrendOfAsync(LeakQuery query, string service, ServiceTrend? answered, CancellationToken ct) =>
+        answered is { IsEmpty: false }
+            ? (answered, TrendSource.Entity)
+            : ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(),
+                answered is null ? TrendSource.ReadModelUnanswered : TrendSource.ReadModelNotFed);
 
     /// <exception cref="FormatException">A parameter does not parse; the message says which and how.</exception>
     private static LeakFilter FilterOf(IQueryCollection q, DateTimeOffset now)

@@ -63,15 +63,3 @@ public sealed record LeakDetailJson(LeakJson Leak, IReadOnlyList<ReportJson> Rep
         return new LeakDetailJson(LeakJson.Of(d.Leak), [.. d.Reports.Select(ReportJson.Of)]);
     }
 }
-
-/// <summary>One service's summary (GET /api/services); rates in bytes per second.</summary>
-public sealed record ServiceJson(string Service, int OpenLeaks, int HostsNow, int HostsEver, int Processes, double? RateP50, double? RateMax,
-    DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int OomKills, string? SoonestToLimit, double? SoonestSecondsToLimit)
-{
-    public static ServiceJson Of(ServiceSummary s)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        return new ServiceJson(s.Service, s.OpenLeaks, s.HostsNow, s.HostsEver, s.Processes, s.RateP50, s.RateMax, s.FirstSeen, s.LastSeen,
-            s.OomKills, s.SoonestToLimit?.ToString(), s.SoonestSecondsToLimit);
-    }
-}

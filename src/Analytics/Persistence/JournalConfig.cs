@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using MemGrowth.Analytics.Trends;
 
 namespace MemGrowth.Analytics.Persistence;
 
@@ -22,12 +23,14 @@ public enum JournalDatabase
 public static class JournalConfig
 {
     /// <summary>
-    /// The journal's HOCON with the plugin's own defaults under it, and the binding of what the snapshot
-    /// store holds to <see cref="SnapshotSerializer"/>: whoever has the journal has that too.
+    /// The journal's HOCON with the plugin's own defaults under it, and the bindings of what it journals and
+    /// snapshots beyond the shared messages: leak states (<see cref="SnapshotSerializer"/>) and the trend
+    /// entities' messages, events and snapshots (<see cref="TrendSerializer"/>). Whoever has the journal has those too.
     /// </summary>
     public static Config Load(JournalDatabase database, string connectionString) =>
         ConfigurationFactory.ParseString(For(database, connectionString))
             .WithFallback(ConfigurationFactory.ParseString(SnapshotSerializer.Config))
+            .WithFallback(ConfigurationFactory.ParseString(TrendSerializer.Config))
             .WithFallback(SqlPersistence.DefaultConfiguration);
 
     public static string For(JournalDatabase database, string connectionString)

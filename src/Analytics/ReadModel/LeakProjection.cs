@@ -14,7 +14,8 @@ namespace MemGrowth.Analytics.ReadModel;
 /// The live projection of the journal into the read model: EventsByTag("leak") from the stored offset,
 /// in batches, each stored with its offset in one transaction (<see cref="ReadModelStore.ApplyAsync"/>).
 /// A failure (database away, say) restarts the stream with backoff from the offset stored last, so what
-/// was stored is never read again as new and what was not is never skipped. Dispose to stop it.
+/// was stored is never read again as new and what was not is never skipped. With an <see cref="ITrendFeed"/>,
+/// each batch goes to the service trends before it is stored, so they see everything at least once. Dispose to stop it.
 /// </summary>
 public sealed class LeakProjection : IAsyncDisposable
 {
@@ -30,11 +31,13 @@ public sealed class LeakProjection : IAsyncDisposable
     private long _offset;
 
     private readonly ActorSystem _system;
+    private readonly ITrendFeed? _trends;
 
-    private LeakProjection(ActorSystem system, ReadModelStore store)
+    private LeakProjection(ActorSystem system, ReadModelStore store, ITrendFeed? trends)
     {
         _system = system;
         _store = store;
+        _trends = trends;
     }
 
     /// <summary>The journal ordering stored up to so far by this projection (0 before its first batch).</summary>
@@ -52,12 +55,15 @@ public sealed class LeakProjection : IAsyncDisposable
     /// <summary>Ends when the projection is stopped; faults only if it could not be run at all.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Starts following the journal of <paramref name="system"/> (its query.journal.sql) into <paramref name="store"/>.</summary>
-    public static LeakProjection Start(ActorSystem system, ReadModelStore store)
+    /// <summary>
+    /// Starts following the journal of <paramref name="system"/> (its query.journal.sql) into <paramref name="store"/>,
+    /// feeding <paramref name="trends"/> first when given.
+    /// </summary>
+    public static LeakProjection Start(ActorSystem system, ReadModelStore store, ITrendFeed? trends = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(store);
-        var projection = new LeakProjection(system, store);
+        var projection = new LeakProjection(system, store, trends);
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var ct = projection._stop.Token;
         var restarts = RestartSettings.Create(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2);
@@ -92,9 +98,11 @@ public sealed class LeakProjection : IAsyncDisposable
 
     /// <summary>
     /// Stores what the journal holds now past the stored offset, then returns how many events changed a
-    /// leak row: for a reader (`memgrowth leaks`) that must not wait for a live projection.
+    /// leak row: for a reader (`memgrowth leaks`) of a history no live projection follows. With
+    /// <paramref name="trends"/>, each batch goes to the trends first, as the live projection does, so the
+    /// offset never moves past events the trends have not seen.
     /// </summary>
-    public static async Task<int> CatchUpAsync(ActorSystem system, ReadModelStore store, CancellationToken ct)
+    public static async Task<int> CatchUpAsync(ActorSystem system, ReadModelStore store, ITrendFeed? trends, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(store);
@@ -102,7 +110,15 @@ public sealed class LeakProjection : IAsyncDisposable
         var offset = await StartAsync(store, ct).ConfigureAwait(false);
         return await Events(journal.CurrentEventsByTag(LeakTagger.Tag, Offset.Sequence(offset)))
             .Grouped(BatchSize)
-            .SelectAsync(1, batch => store.ApplyAsync(ReadModelStore.LeakProjection, [.. batch], ct))
+            .SelectAsync(1, async batch =>
+            {
+                if (trends is not null)
+                {
+                    await trends.RecordAsync([.. batch], ct).ConfigureAwait(false);
+                }
+
+                return await store.ApplyAsync(ReadModelStore.LeakProjection, [.. batch], ct).ConfigureAwait(false);
+            })
             .RunAggregate(0, (total, applied) => total + applied, system.Materializer())
             .WaitAsync(ct).ConfigureAwait(false);
     }
@@ -147,6 +163,11 @@ public sealed class LeakProjection : IAsyncDisposable
 
     private async Task<long> ApplyAsync(IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
     {
+        if (_trends is not null)
+        {
+            await _trends.RecordAsync(batch, ct).ConfigureAwait(false);
+        }
+
         await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct).ConfigureAwait(false);
         var ordering = batch.Max(e => e.Ordering);
         lock (_lock)

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.ReadModel;
@@ -108,6 +109,48 @@ public sealed class LeakQuery
             .Select(g => ServiceSummary.Of(g.Key, g))
             .OrderByDescending(s => s.OpenLeaks)
             .ThenBy(s => s.Service, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Every service key the read model has a leak of, by name.</summary>
+    public async Task<IReadOnlyList<string>> ServiceNamesAsync(CancellationToken ct)
+    {
+        await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT service FROM leak_rows ORDER BY service";
+        return await ReadAllAsync(command, r => r.GetString(0), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Every service's trend as its leaks' rows tell it (see <see cref="ServiceSummary.TrendOf"/>), by name.</summary>
+    public async Task<IReadOnlyList<ServiceTrend>> ServiceTrendsAsync(string? service, CancellationToken ct)
+    {
+        await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows" + (service is null ? string.Empty : " WHERE service = @service") + " ORDER BY service";
+        if (service is not null)
+        {
+            RowMapping.Add(command, "@service", service);
+        }
+
+        var rows = await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false);
+        return [.. rows.GroupBy(r => r.Service, StringComparer.Ordinal).Select(g => ServiceSummary.TrendOf(g.Key, g))];
+    }
+
+    /// <summary>
+    /// The open leaks with a memory limit, fleet-wide, the one that reaches it first (as last reported) first:
+    /// ordered by report time plus time to limit, which is the order of the time left at any moment.
+    /// </summary>
+    public async Task<IReadOnlyList<LeakRow>> SoonestToLimitAsync(int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, LeakFilter.MaxLimit);
+        await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows WHERE status IN (@suspected, @confirmed) AND seconds_to_limit IS NOT NULL "
+            + $"ORDER BY last_report + (seconds_to_limit * {TimeSpan.TicksPerSecond}), persistence_id LIMIT @limit";
+        RowMapping.Add(command, "@suspected", SnakeCase.Name(LeakStatus.Suspected));
+        RowMapping.Add(command, "@confirmed", SnakeCase.Name(LeakStatus.Confirmed));
+        RowMapping.Add(command, "@limit", limit);
+        return await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false);
     }
 
     private static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken ct)

@@ -12,18 +12,21 @@ public sealed class ProjectionSingleton : ReceiveActor
 {
     private readonly JournalDatabase _database;
     private readonly string _connectionString;
+    private readonly IActorRef? _trends;
     private LeakProjection? _projection;
 
-    public ProjectionSingleton(JournalDatabase database, string connectionString)
+    public ProjectionSingleton(JournalDatabase database, string connectionString, IActorRef? trends)
     {
         _database = database;
         _connectionString = connectionString;
+        _trends = trends;
     }
 
-    public static Props Props(JournalDatabase database, string connectionString) =>
-        Akka.Actor.Props.Create(() => new ProjectionSingleton(database, connectionString));
+    /// <param name="trends">The trend entities' shard region on this node, fed each batch first; null for no trends.</param>
+    public static Props Props(JournalDatabase database, string connectionString, IActorRef? trends = null) =>
+        Akka.Actor.Props.Create(() => new ProjectionSingleton(database, connectionString, trends));
 
-    protected override void PreStart() => _projection = LeakReadModel.Start(Context.System, _database, _connectionString);
+    protected override void PreStart() => _projection = LeakReadModel.Start(Context.System, _database, _connectionString, _trends);
 
     // Stops the stream without waiting for it: blocking an actor thread on a stream that needs the same
     // dispatcher hung the node's shutdown. The offset is stored with each batch, so a batch cut short is

@@ -27,22 +27,31 @@ public sealed record ServiceSummary(
     /// <summary>The summary of one service's leaks; <paramref name="rows"/> must all be of <paramref name="service"/>.</summary>
     public static ServiceSummary Of(string service, IEnumerable<LeakRow> rows)
     {
+        var trend = TrendOf(service, rows);
+        var rates = trend.OpenRates;
+        var soonest = trend.SoonestToLimit;
+        return new ServiceSummary(service, trend.OpenLeaks, trend.HostsNow, trend.HostsEver, trend.Processes, Median(rates),
+            rates.Count == 0 ? null : rates[^1], trend.FirstSeen, trend.LastSeen, trend.OomKills, soonest?.Leak, soonest?.SecondsToLimit);
+    }
+
+    /// <summary>
+    /// A service's trend as its leaks' rows tell it (each row's latest word, no sequence numbers): what the
+    /// API answers when the service's trend entity does not, or when a node runs none.
+    /// </summary>
+    public static ServiceTrend TrendOf(string service, IEnumerable<LeakRow> rows)
+    {
         ArgumentNullException.ThrowIfNull(rows);
         var leaks = new Dictionary<LeakId, TrendLeak>();
         DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
         foreach (var row in rows)
         {
             leaks[row.Leak] = new TrendLeak(row.Leak, row.Opened, row.LastSeen, row.Latest.BytesPerSecond, row.Latest.SecondsToLimit,
-                row.IsOpen, row.Status == LeakStatus.OomKilled);
+                row.IsOpen, row.Status == LeakStatus.OomKilled, LastReport: row.Latest.Time);
             first = row.Opened < first ? row.Opened : first;
             last = row.LastSeen > last ? row.LastSeen : last;
         }
 
-        var trend = new ServiceTrend(service, leaks, first, last);
-        var rates = trend.OpenRates;
-        var soonest = trend.SoonestToLimit;
-        return new ServiceSummary(service, trend.OpenLeaks, trend.HostsNow, trend.HostsEver, leaks.Count, Median(rates),
-            rates.Count == 0 ? null : rates[^1], first, last, trend.OomKills, soonest?.Leak, soonest?.SecondsToLimit);
+        return new ServiceTrend(service, leaks, first, last);
     }
 
     /// <summary>The middle of sorted values (the mean of the two middle ones for an even count).</summary>

@@ -6,9 +6,11 @@ using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Trends;
 using MemGrowth.NodeAgent.Actors;
 using MemGrowth.NodeAgent.Delivery;
 using MemGrowth.NodeAgent.Fleet;
+using MemGrowth.NodeAgent.History;
 using MemGrowth.NodeAgent.Output;
 using MemGrowth.NodeAgent.Sources;
 using MemGrowth.Shared.Messages;
@@ -42,6 +44,8 @@ internal sealed class AgentHost : IAsyncDisposable
     private Timer? _statusTimer;
     private LeakProjection? _projection;
     private FleetLink? _fleetLink;
+    private HistoryLock? _historyLock;
+    private IActorRef? _trends;
     private HistoryApi? _api;
 
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
@@ -100,12 +104,15 @@ internal sealed class AgentHost : IAsyncDisposable
     // fleet agent's, so a journal that fails (disk full, file gone) loses nothing; and the live read model.
     private IActorRef StartHistory(string dir)
     {
+        _historyLock = HistoryLock.TryAcquire(dir, out var holder)
+            ?? throw new ArgumentException($"data-dir {dir} is in use by another memgrowth{(holder > 0 ? $" (pid {holder})" : "")}: stop it, or give this one another --data-dir (\"\" for none)");
         var outbox = Outbox.Open(Path.Combine(dir, "outbox"), StandaloneOutboxBytes);
         var leaks = _system.ActorOf(LeakRegion.Props(), "leaks");
+        _trends = _system.ActorOf(TrendRegion.Props(), "trends");
         Delivery = _system.ActorOf(
             OutboxDelivery.Props(outbox, leaks, $"{_host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), _logger, "history journal"),
             "delivery");
-        _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir));
+        _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), _trends);
         return Delivery;
     }
 
@@ -121,7 +128,9 @@ internal sealed class AgentHost : IAsyncDisposable
 
         try
         {
-            _api = await HistoryApi.StartAsync(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), endpoint.Bind, endpoint.Port, ct).ConfigureAwait(false);
+            _api = await HistoryApi.StartAsync(
+                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trends is null ? null : new TrendQuery(_trends), endpoint.Bind, endpoint.Port, ct)
+                .ConfigureAwait(false);
         }
         catch (HistoryApiException e)
         {
@@ -216,6 +225,7 @@ internal sealed class AgentHost : IAsyncDisposable
         }
 
         await _system.Terminate().ConfigureAwait(false);
+        _historyLock?.Dispose();
         if (_jsonl is not null && _jsonl != Console.Out)
         {
             await _jsonl.DisposeAsync().ConfigureAwait(false);

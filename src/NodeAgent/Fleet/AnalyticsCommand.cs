@@ -5,12 +5,13 @@ using MemGrowth.Analytics.Api;
 using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Trends;
 
 namespace MemGrowth.NodeAgent.Fleet;
 
 /// <summary>
 /// `memgrowth analytics`: an analytics node of a fleet. Joins the cluster, hosts its share of the sharded
-/// leak entities (journaled in the configured database), serves the history API from the read model (which
+/// leak and service trend entities (journaled in the configured database), serves the history API from the read model (which
 /// one analytics node of the fleet, a cluster singleton, projects from the journal), until Ctrl-C or SIGTERM,
 /// then leaves gracefully so its shards move at once.
 /// </summary>
@@ -42,13 +43,14 @@ internal static class AnalyticsCommand
         try
         {
             LeakSharding.StartRegion(system);
+            var trends = TrendSharding.StartRegion(system);
             system.ActorOf(
                 ClusterSingletonManager.Props(
-                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString),
+                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends),
                     PoisonPill.Instance,
                     ClusterSingletonManagerSettings.Create(system).WithRole(LeakSharding.AnalyticsRole)),
                 "read-model");
-            api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), fleet.ApiBind, fleet.ApiPort, ct).ConfigureAwait(false);
+            api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), new TrendQuery(trends), fleet.ApiBind, fleet.ApiPort, ct).ConfigureAwait(false);
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());

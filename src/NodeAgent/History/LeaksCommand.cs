@@ -5,6 +5,7 @@ using Akka.Configuration;
 using MemGrowth.Analytics.Api;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Trends;
 using MemGrowth.NodeAgent.Agent;
 using MemGrowth.Shared.Messages;
 using Microsoft.Data.Sqlite;
@@ -34,25 +35,16 @@ internal static class LeaksCommand
             return 1;
         }
 
-        // Bring the read model up to date with what the journal holds past its stored offset (all of it the
-        // first time; little once a live projection runs), then answer from its tables.
+        // A running node's live projection keeps the read model current (within a couple of seconds). With
+        // none running, bring it up to date with what the journal holds past its stored offset, feeding the
+        // service trends on the way as the node would, then answer from its tables.
         var connectionString = $"Data Source={database}";
         var store = new ReadModelStore(JournalDatabase.Sqlite, connectionString);
-        var config = ConfigurationFactory.ParseString(MessageSerializer.Config + "\nakka.loglevel = WARNING")
-            .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
-        using (var system = ActorSystem.Create("memgrowth-leaks", config))
+        using (var held = TryLock(options.DataDir))
         {
-            try
+            if (held is not null)
             {
-                await LeakProjection.CatchUpAsync(system, store, ct).ConfigureAwait(false);
-            }
-            catch (SqliteException e)
-            {
-                await Console.Error.WriteLineAsync($"memgrowth leaks: cannot bring the history up to date ({e.Message}): listing it as last stored").ConfigureAwait(false);
-            }
-            finally
-            {
-                await system.Terminate().ConfigureAwait(false);
+                await CatchUpAsync(store, connectionString, ct).ConfigureAwait(false);
             }
         }
 
@@ -68,6 +60,38 @@ internal static class LeaksCommand
         }
 
         return 0;
+    }
+
+    private static HistoryLock? TryLock(string dataDir)
+    {
+        try
+        {
+            return HistoryLock.TryAcquire(dataDir, out _);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null; // a reader without write access lists what is stored
+        }
+    }
+
+    private static async Task CatchUpAsync(ReadModelStore store, string connectionString, CancellationToken ct)
+    {
+        var config = ConfigurationFactory.ParseString(MessageSerializer.Config + "\nakka.loglevel = WARNING")
+            .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
+        using var system = ActorSystem.Create("memgrowth-leaks", config);
+        try
+        {
+            var trends = system.ActorOf(TrendRegion.Props(), "trends");
+            await LeakProjection.CatchUpAsync(system, store, new TrendFeed(trends, store), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SqliteException or AskTimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"memgrowth leaks: cannot bring the history up to date ({e.Message}): listing it as last stored").ConfigureAwait(false);
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
     }
 
     private static string JsonLine(LeakRow l) => JsonSerializer.Serialize(LeakJson.Of(l), ApiJson.Options);

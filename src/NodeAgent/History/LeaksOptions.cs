@@ -11,8 +11,8 @@ internal sealed record LeaksOptions(string DataDir, string? Host, string? Servic
 {
     public const string Usage = """
         usage: memgrowth leaks [--host H] [--service S] [--since 24h] [--status open|resolved|oom|exited] [--json] [--data-dir DIR]
-          the leaks this node recorded (its SQLite journal under the data directory `memgrowth run --data-dir` kept),
-          newest first: what leaked, how fast, since when, how it ended
+          the leaks this node recorded (its SQLite journal under the data directory of `memgrowth run`, by default
+          /var/lib/memgrowth), newest first: what leaked, how fast, since when, how it ended
           --since   only leaks last seen (reported, resolved or ended) within this long (e.g. 30m, 24h, 7d)
           --status  open (suspected or confirmed), resolved, exited or oom (killed by the OOM killer)
           --json    one JSON object per line instead of a table

@@ -50,7 +50,7 @@ public sealed class LeakProjectionTests
 
         // The whole journal again, from the start: nothing changes, nothing doubles.
         database.Execute("UPDATE read_model_offsets SET ordering = 0");
-        var applied = await LeakProjection.CatchUpAsync(system, store, cts.Token);
+        var applied = await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
 
         Assert.Equal(0, applied);
         await AssertRowsAsync();
@@ -91,12 +91,12 @@ public sealed class LeakProjectionTests
                 await Tell(entity, Detections.Of(_first, i == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated, i, 0.7));
                 if (i % 10 == 5)
                 {
-                    await LeakProjection.CatchUpAsync(system, store, cts.Token);
+                    await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
                 }
             }
 
             await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
-            await LeakProjection.CatchUpAsync(system, store, cts.Token);
+            await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
         }
 
         var leak = await new LeakQuery(store).GetAsync(_first, 1000, cts.Token);

@@ -98,6 +98,15 @@ public sealed class LeakQueryTests
     {
         var store = new ReadModelStore(database.Kind, database.ConnectionString);
         await store.InitializeAsync(ct);
+        var batch = SeedBatch();
+        Assert.Equal(batch.Count, await store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct));
+        Assert.Equal(0, await store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct)); // a redelivered batch
+        return new LeakQuery(store);
+    }
+
+    /// <summary>The three leaks' events, journaled as the entity would, as the projection reads them.</summary>
+    internal static List<ProjectedEvent> SeedBatch()
+    {
         var ordering = 0L;
         var batch = new List<ProjectedEvent>();
         void Journal(LeakId leak, params Detection[] detections) =>
@@ -106,8 +115,6 @@ public sealed class LeakQueryTests
         Journal(ApiOnWeb1, Detections.Of(ApiOnWeb1, DetectionKind.GrowthDetected, 10, 0.7), Detections.Of(ApiOnWeb1, DetectionKind.GrowthUpdated, 40, 0.8, 1L << 30, 600));
         Journal(ApiOnWeb2, Detections.Of(ApiOnWeb2, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(ApiOnWeb2, DetectionKind.ProcessExited, 90, 0.7));
         Journal(DbOnWeb2, Detections.Of(DbOnWeb2, DetectionKind.GrowthDetected, 5, 0.7) with { Cgroup = "/system.slice/db.service" }, Detections.Of(DbOnWeb2, DetectionKind.GrowthResolved, 20, 0));
-        Assert.Equal(batch.Count, await store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct));
-        Assert.Equal(0, await store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct)); // a redelivered batch
-        return new LeakQuery(store);
+        return batch;
     }
 }

@@ -41,6 +41,8 @@ public sealed class AgentProcess : IDisposable
 
     public string JsonlPath { get; }
 
+    public int Pid => _agent.Id;
+
     public string StatusPath { get; }
 
     /// <summary>The agent's leak history (its SQLite journal), for `memgrowth leaks --data-dir`.</summary>

@@ -30,7 +30,25 @@ public sealed class StandaloneApiEndToEndTests(AgentProcess agent)
         var id = leak.GetProperty("id").GetString()!;
         using var detail = JsonDocument.Parse(await Http.GetStringAsync(new Uri($"{agent.ApiUrl}/api/leaks/{id}")));
         Assert.True(detail.RootElement.GetProperty("reports").GetArrayLength() >= 1, detail.RootElement.ToString());
+
+        // Its service's trend comes from the standalone node's own trend entity, fed by the same projection.
+        var service = leak.GetProperty("service").GetString()!;
+        using var trend = JsonDocument.Parse(await Http.GetStringAsync(new Uri($"{agent.ApiUrl}/api/services/{Uri.EscapeDataString(service)}")));
+        var summary = trend.RootElement.GetProperty("trend");
+        Assert.Equal("entity", summary.GetProperty("source").GetString());
+        Assert.True(summary.GetProperty("processes").GetInt32() >= 1, trend.RootElement.ToString());
         grower.Kill();
+    }
+
+    [Fact]
+    public void Should_refuse_a_second_node_on_the_same_history_naming_the_first()
+    {
+        using var second = AgentProcess.StartMemgrowth("run", "--source", "procfs", "--data-dir", agent.HistoryDir, "--api", "", "--status-file", "", "--duration", "30s", "--quiet");
+        var error = second.StandardError.ReadToEnd();
+        Assert.True(second.WaitForExit(TimeSpan.FromSeconds(30)), "a second node ran on a history already in use");
+
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains($"data-dir {agent.HistoryDir} is in use by another memgrowth (pid {agent.Pid})", error, StringComparison.Ordinal);
     }
 
     [Fact]

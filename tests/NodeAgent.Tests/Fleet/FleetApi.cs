@@ -49,4 +49,38 @@ internal static class FleetApi
             }
         }
     }
+
+    /// <summary>
+    /// Polls /api/services/{service} until its trend entity answers (not the read model standing in, as while
+    /// its shard is being allocated), and returns the trend.
+    /// </summary>
+    public static async Task<JsonElement> WaitForTrendAsync(Uri api, string service, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var last = "nothing";
+        while (true)
+        {
+            using (var response = await Http.GetAsync(new Uri(api, "/api/services/" + Uri.EscapeDataString(service))))
+            {
+                last = await response.Content.ReadAsStringAsync();
+                if (response.IsSuccessStatusCode)
+                {
+                    var trend = JsonDocument.Parse(last).RootElement.GetProperty("trend").Clone();
+                    if (trend.GetProperty("source").GetString() == "entity")
+                    {
+                        return trend;
+                    }
+                }
+            }
+
+            try
+            {
+                await Task.Delay(250, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"the trend of {service} at {api} did not answer from its entity within {timeout.TotalSeconds} s; last: {last}");
+            }
+        }
+    }
 }

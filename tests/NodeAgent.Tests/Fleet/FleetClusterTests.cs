@@ -63,6 +63,7 @@ public sealed class FleetClusterTests
         const int count = 600, leaks = 30;
         var host = "restart-all-" + Guid.NewGuid().ToString("N")[..8];
         IReadOnlyList<FleetApi.Leak> before;
+        System.Text.Json.JsonElement trendBefore;
         using (var first = new FleetProcess("analytics-1", FleetJournal.AnalyticsEnvironment(db, p1, [p1, p2]), "analytics"))
         using (var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(db, p2, [p1, p2]), "analytics"))
         {
@@ -75,15 +76,26 @@ public sealed class FleetClusterTests
             }
 
             before = await FleetApi.WaitForLeaksAsync(api, host, l => l.Count == leaks && l.Sum(x => x.Reports) == count, TimeSpan.FromSeconds(60));
+            trendBefore = await FleetApi.WaitForTrendAsync(api, "bench", TimeSpan.FromSeconds(30));
             await second.StopAsync(TimeSpan.FromSeconds(60));
             await first.StopAsync(TimeSpan.FromSeconds(60));
         }
 
         // A whole new cluster on the same database: the same answer.
         using var again = new FleetProcess("analytics-1 again", FleetJournal.AnalyticsEnvironment(db, p1, [p1]), "analytics");
-        var after = await FleetApi.LeaksAsync(ApiOf(await again.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up)), host);
+        var apiAgain = ApiOf(await again.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up));
+        var after = await FleetApi.LeaksAsync(apiAgain, host);
+        var trendAfter = await FleetApi.WaitForTrendAsync(apiAgain, "bench", TimeSpan.FromSeconds(30));
 
         Assert.Equal(before.OrderBy(l => l.Id), after.OrderBy(l => l.Id));
+
+        // The service's trend entity, fed by the projection and recovered by the new cluster, counts the same leaks.
+        Assert.Equal(leaks, trendBefore.GetProperty("processes").GetInt32());
+        Assert.Equal(leaks, trendBefore.GetProperty("open_leaks").GetInt32());
+        foreach (var field in new[] { "processes", "open_leaks", "hosts_ever", "oom_kills", "first_seen", "last_seen", "rate_max" })
+        {
+            Assert.Equal(trendBefore.GetProperty(field).ToString(), trendAfter.GetProperty(field).ToString());
+        }
     }
 
     [Fact]

@@ -1,0 +1,31 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using MemGrowth.Analytics.Trends;
+
+namespace MemGrowth.Analytics.Fleet;
+
+/// <summary>
+/// The sharded trend entities of a fleet, one <see cref="ServiceTrendEntity"/> per service key, hosted by
+/// analytics nodes beside the leak entities (<see cref="StartRegion"/>); other nodes route through
+/// <see cref="StartProxy"/>. Fed by the read model's projection, asked by the history API.
+/// </summary>
+public static class TrendSharding
+{
+    public const string TypeName = "trend";
+
+    public static IActorRef StartRegion(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return ClusterSharding.Get(system).Start(
+            TypeName,
+            service => ServiceTrendEntity.Props(service),
+            ClusterShardingSettings.Create(system).WithRole(LeakSharding.AnalyticsRole),
+            new TrendMessageExtractor());
+    }
+
+    public static IActorRef StartProxy(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return ClusterSharding.Get(system).StartProxy(TypeName, LeakSharding.AnalyticsRole, new TrendMessageExtractor());
+    }
+}

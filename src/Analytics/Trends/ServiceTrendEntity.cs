@@ -1,0 +1,75 @@
+using Akka.Actor;
+using Akka.Persistence;
+
+namespace MemGrowth.Analytics.Trends;
+
+/// <summary>
+/// One service's trend across the fleet, event-sourced: a thin persistent actor around
+/// <see cref="ServiceTrend"/>. Each <see cref="RecordLeakEvents"/> journals one <see cref="LeakEventsRecorded"/>
+/// holding only the leak events it had not seen (by each leak's sequence number), then acks; a resend
+/// journals nothing and is still acked. A snapshot every <see cref="SnapshotEvery"/> events keeps recovery short.
+/// </summary>
+public sealed class ServiceTrendEntity : ReceivePersistentActor
+{
+    /// <summary>Journaled events between snapshots.</summary>
+    public const int SnapshotEvery = 100;
+
+    private ServiceTrend _trend;
+
+    public ServiceTrendEntity(string service)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        _trend = ServiceTrend.Empty(service);
+        PersistenceId = PersistenceIdOf(service);
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is ServiceTrend trend)
+            {
+                _trend = trend;
+            }
+        });
+        Recover<LeakEventsRecorded>(Apply);
+        Command<RecordLeakEvents>(Record);
+        Command<GetTrend>(_ => Sender.Tell(new TrendReply(_trend, LastSequenceNr)));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    public static string PersistenceIdOf(string service) => "trend-" + service;
+
+    public static Props Props(string service) => Akka.Actor.Props.Create(() => new ServiceTrendEntity(service));
+
+    /// <summary>Journals what is new, then acks: only what is safely stored is acknowledged.</summary>
+    private void Record(RecordLeakEvents command)
+    {
+        var sender = Sender;
+        var unseen = _trend.Unseen(command.Events);
+        if (unseen.Count == 0)
+        {
+            sender.Tell(new TrendAck(command.Service, 0));
+            return;
+        }
+
+        Persist(new LeakEventsRecorded(unseen), recorded =>
+        {
+            Apply(recorded);
+            sender.Tell(new TrendAck(command.Service, recorded.Events.Count));
+            if (LastSequenceNr % SnapshotEvery == 0)
+            {
+                SaveSnapshot(_trend);
+            }
+        });
+    }
+
+    private void Apply(LeakEventsRecorded recorded)
+    {
+        foreach (var input in recorded.Events)
+        {
+            _trend = _trend.Apply(input);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.Analytics.Trends;
+
+/// <summary>
+/// Feeds the projection's batches to the trend entities (a shard region, its proxy, or a standalone
+/// <see cref="TrendRegion"/>): each service's events, in journal order, asked of its entity in chunks of at
+/// most <see cref="MaxEventsPerMessage"/>, services in parallel (at most <see cref="Parallelism"/> at once). The
+/// service of a leak is its <see cref="LeakOpened"/>'s when the batch holds it, else its read-model row's
+/// (remembered for the next batches: a leak's service never changes).
+/// An unanswered ask fails the batch (the projection sends it again); events of a leak the read model never
+/// saw opened are left out (a trend would ignore them).
+/// </summary>
+public sealed class TrendFeed : ITrendFeed
+{
+    /// <summary>Keeps a message well under Akka.Remote's default frame (128 kB): a leak event is about 0.5 kB of JSON.</summary>
+    public const int MaxEventsPerMessage = 100;
+
+    public const int Parallelism = 16;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Leaks whose service is remembered (about 100 bytes each); past it, the memory starts over.</summary>
+    private const int MaxRemembered = 100_000;
+
+    private readonly ConcurrentDictionary<string, string> _remembered = new(StringComparer.Ordinal);
+
+    private readonly IActorRef _trends;
+    private readonly ReadModelStore _store;
+    private readonly TimeSpan _timeout;
+
+    public TrendFeed(IActorRef trends, ReadModelStore store, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(trends);
+        ArgumentNullException.ThrowIfNull(store);
+        _trends = trends;
+        _store = store;
+        _timeout = timeout ?? DefaultTimeout;
+    }
+
+    public async Task RecordAsync(IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var services = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in batch)
+        {
+            if (e.Event is LeakOpened opened)
+            {
+                services[e.PersistenceId] = opened.Service;
+            }
+            else if (_remembered.TryGetValue(e.PersistenceId, out var service))
+            {
+                services.TryAdd(e.PersistenceId, service);
+            }
+        }
+
+        var unknown = batch.Select(e => e.PersistenceId).Where(id => !services.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var (id, service) in await LeakServices.ReadAsync(_store, unknown, ct).ConfigureAwait(false))
+        {
+            services[id] = service;
+        }
+
+        if (_remembered.Count + services.Count > MaxRemembered)
+        {
+            _remembered.Clear();
+        }
+
+        foreach (var (id, service) in services)
+        {
+            _remembered[id] = service;
+        }
+
+        var byService = batch
+            .Where(e => services.ContainsKey(e.PersistenceId))
+            .GroupBy(e => services[e.PersistenceId], StringComparer.Ordinal)
+            .ToList();
+        await Parallel.ForEachAsync(byService, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (events, token) =>
+        {
+            // One service's chunks in order: a trend dedups by sequence number, so a later chunk first would hide an earlier one.
+            foreach (var chunk in events.Chunk(MaxEventsPerMessage))
+            {
+                var message = new RecordLeakEvents(events.Key, [.. chunk.Select(e => new TrendInput(e.PersistenceId, e.SequenceNr, e.Event))]);
+                await _trends.Ask<TrendAck>(message, _timeout, token).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using MemGrowth.Analytics.Api;
+using MemGrowth.Analytics.Leaks;
+using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Tests.ReadModel;
+using MemGrowth.Analytics.Trends;
+using MemGrowth.Shared.Messages;
+using Xunit;
+
+namespace MemGrowth.Analytics.Tests.Api;
+
+/// <summary>
+/// The trend endpoints on a real Kestrel over a real read model and real trend entities, fed as the
+/// projection feeds them: /api/services from the entities (or the read model, saying so, when they do not
+/// answer), /api/services/{service} with its days, and /api/top by time to limit re-based to now.
+/// </summary>
+public sealed class TrendApiTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    // Open leaks reported moments ago, so their time to limit is still running: 1000 s said 100 s ago, 3600 s said 10 s ago.
+    private static readonly LeakId CacheOnWeb3 = new("web-3", 5, 5);
+    private static readonly LeakId ApiAgainOnWeb1 = new("web-1", 6, 6);
+
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task Services_come_from_their_trend_entities_with_their_days_and_the_top_list_is_by_time_to_limit_now(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using var cts = new CancellationTokenSource(Timeout);
+        using var system = ActorSystem.Create("trend-api", ConfigurationFactory.ParseString(MessageSerializer.Config).WithFallback(database.Journal));
+        var store = new ReadModelStore(kind, database.ConnectionString);
+        await store.InitializeAsync(cts.Token);
+        var now = DateTimeOffset.UtcNow;
+        var trends = system.ActorOf(TrendRegion.Props());
+        await FeedAsync(store, trends, Batch(now), cts.Token);
+        await using var api = await HistoryApi.StartAsync(store, new TrendQuery(trends), "127.0.0.1", 0, cts.Token);
+        using var http = new HttpClient { BaseAddress = api.Address };
+
+        var services = await GetJson(http, "/api/services");
+        var detail = await GetJson(http, "/api/services/api.service?days=7");
+        var top = await GetJson(http, "/api/top?limit=2");
+
+        Assert.Equal(["api.service", "cache.service", "db.service"], services.EnumerateArray().Select(s => s.GetProperty("service").GetString()));
+        var apiService = services[0];
+        Assert.Equal("entity", apiService.GetProperty("source").GetString());
+        Assert.Equal((2, 1, 2, 2, 3), (Int(apiService, "open_leaks"), Int(apiService, "hosts_now"), Int(apiService, "hosts_ever"), Int(apiService, "processes_now"), Int(apiService, "processes")));
+        Assert.Equal(1 << 20, apiService.GetProperty("rate_p50").GetDouble());
+        Assert.Equal(1 << 20, apiService.GetProperty("rate_max").GetDouble());
+        // api.service's other two leaks opened at T0, which may fall in the day before now, depending on the date the test runs.
+        var openedDayBefore = new[] { Detections.T0, Detections.T0.AddSeconds(10) }.Count(t => t > now.AddDays(-2) && t <= now.AddDays(-1));
+        Assert.Equal(1, Int(apiService, "opened_last_day"));
+        Assert.Equal(openedDayBefore, Int(apiService, "opened_day_before"));
+        Assert.Equal(1 > openedDayBefore, apiService.GetProperty("rising").GetBoolean());
+        Assert.Equal(LeakQueryTests.ApiOnWeb1.ToString(), apiService.GetProperty("soonest_to_limit").GetString());
+        Assert.Equal(Detections.T0.AddSeconds(0), apiService.GetProperty("first_seen").GetDateTimeOffset());
+
+        Assert.Equal("api.service", detail.GetProperty("trend").GetProperty("service").GetString());
+        var days = detail.GetProperty("days");
+        Assert.Equal(7, days.GetArrayLength());
+        Assert.Equal(DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), days[6].GetProperty("day").GetString());
+        Assert.Equal((1, 1, 1), (Int(days[6], "hosts"), Int(days[6], "processes"), Int(days[6], "opened")));
+        var open = detail.GetProperty("open_leaks");
+        Assert.Equal([LeakQueryTests.ApiOnWeb1.ToString(), ApiAgainOnWeb1.ToString()], open.EnumerateArray().Select(l => l.GetProperty("id").GetString()));
+        Assert.Equal(0, open[0].GetProperty("seconds_to_limit").GetDouble()); // said 600 s, days ago
+        Assert.InRange(open[1].GetProperty("seconds_to_limit").GetDouble(), 3500, 3590);
+
+        Assert.Equal([LeakQueryTests.ApiOnWeb1.ToString(), CacheOnWeb3.ToString()], top.EnumerateArray().Select(l => l.GetProperty("id").GetString()));
+        Assert.Equal(0, top[0].GetProperty("seconds_to_limit").GetDouble());
+        Assert.Equal(600, top[0].GetProperty("reported_seconds_to_limit").GetDouble());
+        Assert.Equal(Detections.T0.AddSeconds(640), top[0].GetProperty("limit_at").GetDateTimeOffset());
+        Assert.InRange(top[1].GetProperty("seconds_to_limit").GetDouble(), 800, 900);
+        Assert.Equal("cache.service", top[1].GetProperty("service").GetString());
+
+        await AssertError(http, "/api/services/nothing.service", HttpStatusCode.NotFound, "no leak of service nothing.service");
+        await AssertError(http, "/api/services/api.service?days=0", HttpStatusCode.BadRequest, "days is 1 to");
+        await AssertError(http, "/api/top?limit=0", HttpStatusCode.BadRequest, "limit '0'");
+        await system.Terminate();
+    }
+
+    [Fact]
+    public async Task Services_whose_trend_does_not_answer_or_was_never_fed_are_given_from_the_read_model_and_say_so()
+    {
+        using var database = new TestDatabase(JournalDatabase.Sqlite);
+        using var cts = new CancellationTokenSource(Timeout);
+        using var system = ActorSystem.Create("trend-api", ConfigurationFactory.ParseString(MessageSerializer.Config).WithFallback(database.Journal));
+        await LeakQueryTests.SeedAsync(database, cts.Token);
+        var silent = system.ActorOf(Props.Create(() => new Silent()));
+        await using var api = await HistoryApi.StartAsync(new ReadModelStore(database.Kind, database.ConnectionString), new TrendQuery(silent, TimeSpan.FromMilliseconds(200)), "127.0.0.1", 0, cts.Token);
+        using var http = new HttpClient { BaseAddress = api.Address };
+
+        var services = await GetJson(http, "/api/services");
+        var detail = await GetJson(http, "/api/services/db.service");
+
+        Assert.Equal(["api.service", "db.service"], services.EnumerateArray().Select(s => s.GetProperty("service").GetString()));
+        Assert.All(services.EnumerateArray(), s => Assert.Equal("read_model_unanswered", s.GetProperty("source").GetString()));
+        Assert.Equal((1, 2, 2), (Int(services[0], "open_leaks"), Int(services[0], "hosts_ever"), Int(services[0], "processes")));
+        Assert.Equal("read_model_unanswered", detail.GetProperty("trend").GetProperty("source").GetString());
+
+        // Trend entities that answer but were never fed these leaks (projected before trends existed).
+        await using var unfedApi = await HistoryApi.StartAsync(new ReadModelStore(database.Kind, database.ConnectionString),
+            new TrendQuery(system.ActorOf(TrendRegion.Props())), "127.0.0.1", 0, cts.Token);
+        using var unfedHttp = new HttpClient { BaseAddress = unfedApi.Address };
+        var unfed = await GetJson(unfedHttp, "/api/services");
+        Assert.All(unfed.EnumerateArray(), s => Assert.Equal("read_model_not_fed", s.GetProperty("source").GetString()));
+        Assert.Equal(1, Int(unfed[0], "open_leaks"));
+        await system.Terminate();
+    }
+
+    private static List<ProjectedEvent> Batch(DateTimeOffset now)
+    {
+        var batch = LeakQueryTests.SeedBatch();
+        var ordering = batch.Count;
+        var cache = Detections.Of(CacheOnWeb3, DetectionKind.GrowthDetected, 0, 0.7, 1L << 30, 1000) with { Time = now.AddSeconds(-100), Cgroup = "/system.slice/cache.service" };
+        var api = Detections.Of(ApiAgainOnWeb1, DetectionKind.GrowthDetected, 0, 0.7, 1L << 30, 3600) with { Time = now.AddSeconds(-10) };
+        foreach (var (leak, detection) in new[] { (CacheOnWeb3, cache), (ApiAgainOnWeb1, api) })
+        {
+            batch.AddRange(LeakRowTests.Journal(detection).Select(p => new ProjectedEvent(LeakEntity.PersistenceIdOf(leak), p.Seq, ++ordering, p.Event)));
+        }
+
+        return batch;
+    }
+
+    /// <summary>As the projection does: the trends first, then the read model.</summary>
+    private static async Task FeedAsync(ReadModelStore store, IActorRef trends, List<ProjectedEvent> batch, CancellationToken ct)
+    {
+        await new TrendFeed(trends, store).RecordAsync(batch, ct);
+        await store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct);
+    }
+
+    private static int Int(JsonElement e, string name) => e.GetProperty(name).GetInt32();
+
+    private static async Task<JsonElement> GetJson(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static async Task AssertError(HttpClient http, string path, HttpStatusCode status, string says)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(says, JsonDocument.Parse(body).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Trend entities that never answer (a node away, a shard moving).</summary>
+    private sealed class Silent : ReceiveActor
+    {
+        public Silent() => ReceiveAny(_ => { });
+    }
+}

@@ -1,0 +1,132 @@
+using Akka.Actor;
+using MemGrowth.Analytics.Leaks;
+using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Trends;
+using MemGrowth.Shared.Messages;
+using Xunit;
+
+namespace MemGrowth.Analytics.Tests.ReadModel;
+
+/// <summary>
+/// The projection feeding the service trends on real journals (SQLite and PostgreSQL): leak events journaled
+/// by real leak entities reach their service's trend entity before the read model stores them, once, even
+/// when the projection applies its batches again (offset reset) or a batch fails and is read again.
+/// </summary>
+public sealed class TrendFeedTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private const string Service = "api.service"; // Detections' cgroup
+
+    private readonly LeakId _first = new("web-1", 4242, 599433);
+    private readonly LeakId _second = new("web-2", 77, 1234);
+
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task Each_leak_event_reaches_its_trend_once_across_a_restart_and_a_replay_of_the_projection(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using var cts = new CancellationTokenSource(Timeout);
+        var store = new ReadModelStore(kind, database.ConnectionString);
+        using var system = LeakProjectionTests.Start(database);
+        var trends = system.ActorOf(TrendRegion.Props());
+        var first = system.ActorOf(LeakEntity.Props(_first));
+        var second = system.ActorOf(LeakEntity.Props(_second));
+
+        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95));
+        await Tell(second, Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
+        await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
+        {
+            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+        }
+
+        // Later events of leaks opened in an earlier batch: their service comes from the read model's rows.
+        await Tell(first, Detections.Of(_first, DetectionKind.ProcessExited, 60, 0.95));
+        await Tell(second, Detections.Of(_second, DetectionKind.GrowthUpdated, 65, 0.7) with { GrowthBytesPerSecond = 3 << 20 });
+        await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
+        {
+            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+        }
+
+        var journaled = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service)).Count;
+        var fed = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
+        AssertTrend(fed.Trend);
+
+        // Every batch applied again, from the start of the journal: the trend journals nothing more.
+        database.Execute("UPDATE read_model_offsets SET ordering = 0");
+        await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
+        {
+            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+        }
+
+        var again = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
+        Assert.Equal(fed.LastSequenceNr, again.LastSequenceNr);
+        Assert.Equal(journaled, database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service)).Count);
+        AssertTrend(again.Trend);
+        await system.Terminate();
+
+        void AssertTrend(ServiceTrend trend)
+        {
+            Assert.Equal((1, 1, 2, 2), (trend.OpenLeaks, trend.HostsNow, trend.HostsEver, trend.Processes));
+            Assert.False(trend.Leaks[_first].Open);
+            Assert.Equal(4, trend.Leaks[_first].LastSequenceNr); // opened, reported, confirmed, ended
+            Assert.Equal(3 << 20, trend.Leaks[_second].BytesPerSecond);
+            Assert.Equal(Detections.T0.AddSeconds(65), trend.LastSeen);
+        }
+    }
+
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task A_batch_whose_feed_fails_is_not_stored_and_is_fed_again_after_the_restart(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using var cts = new CancellationTokenSource(Timeout);
+        var store = new ReadModelStore(kind, database.ConnectionString);
+        using var system = LeakProjectionTests.Start(database);
+        var trends = system.ActorOf(TrendRegion.Props());
+        var first = system.ActorOf(LeakEntity.Props(_first));
+        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95));
+        var feed = new FailingOnce(new TrendFeed(trends, store));
+
+        await using (var projection = LeakProjection.Start(system, store, feed))
+        {
+            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+        }
+
+        var reply = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
+        Assert.True(feed.Failed);
+        Assert.Equal(3, reply.Trend.Leaks[_first].LastSequenceNr); // opened, reported, confirmed
+        Assert.Equal(3, (await new LeakQuery(store).GetAsync(_first, 10, cts.Token))!.Leak.LastSequenceNr);
+        await system.Terminate();
+    }
+
+    // The leak events' end: the trend entity journals in the same journal, untagged, and the projection never reads those.
+    private static long JournalEnd(TestDatabase database) => database.Scalar("SELECT MAX(ordering) FROM journal WHERE persistence_id LIKE 'leak-%'");
+
+    private static async Task Tell(IActorRef entity, params Detection[] detections)
+    {
+        foreach (var d in detections)
+        {
+            await entity.Ask<LeakAck>(d, Timeout);
+        }
+    }
+
+    /// <summary>Feeds the trends, then fails the first batch as an unanswered ask would: after the trends journaled it.</summary>
+    private sealed class FailingOnce(ITrendFeed inner) : ITrendFeed
+    {
+        public bool Failed { get; private set; }
+
+        public async Task RecordAsync(IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
+        {
+            await inner.RecordAsync(batch, ct);
+            if (!Failed)
+            {
+                Failed = true;
+                throw new TimeoutException("the trends did not answer (injected)");
+            }
+        }
+    }
+}
