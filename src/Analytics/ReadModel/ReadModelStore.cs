@@ -13,8 +13,8 @@ namespace MemGrowth.Analytics.ReadModel;
 /// offset, and opens connections for <see cref="LeakQuery"/>.
 /// </summary>
 /// <remarks>
-/// A batch is one transaction: its report rows, their sample rows, its leak rows and the offset commit together. A leak row
-/// is written only over the version it was computed from (<c>last_sequence_nr</c> unchanged), so two
+/// A batch is one transaction: its report rows, their sample rows, its leak rows and the offset commit
+/// together. A leak row is written only over the version it was computed from (<c>last_sequence_nr</c> unchanged), so two
 /// projections over the same tables (the agent's live one and `memgrowth leaks` catching up) never lose
 /// or double an event: the loser of a race rolls back and applies its batch again over the winner's rows.
 /// </remarks>
