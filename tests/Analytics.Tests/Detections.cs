@@ -13,4 +13,8 @@ internal static class Detections
         kind, T0.AddSeconds(seconds), leak.Host, leak.Process, T0.AddMinutes(-5), "api", "/usr/bin/api",
         "/system.slice/api.service", null, GrowthPattern.Linear, 1 << 20, confidence, 100 << 20, 90 << 20, 10 << 20, 0, 0,
         T0.AddMinutes(-5), T0.AddSeconds(-6), limitBytes, secondsToLimit);
+
+    /// <summary>Samples a second apart, <paramref name="fromSeconds"/> to <paramref name="toSeconds"/> after <see cref="T0"/>: RSS 100 MiB plus 1 MiB a second.</summary>
+    public static MemorySamples Samples(int fromSeconds, int toSeconds) => new(Enumerable.Range(fromSeconds, toSeconds - fromSeconds + 1).Select(s =>
+        new MemorySample(T0.AddSeconds(s), (100L + s) << 20, (90L + s) << 20, 10 << 20, s)));
 }

@@ -14,11 +14,12 @@ namespace MemGrowth.Analytics.Api;
 
 /// <summary>
 /// The leak history over HTTP, read from the read model (JSON, snake_case):
-/// <c>GET /api/leaks?host=&amp;service=&amp;since=24h&amp;status=open&amp;limit=</c>, <c>GET /api/leaks/{id}</c> (the
-/// leak id "host/pid/ticks", URL-escaped, with its newest reports), <c>GET /api/services</c> (each service's
-/// trend, from its trend entity when the node runs them), <c>GET /api/services/{service}?days=30</c> (one
-/// service with its days) and <c>GET /api/top?limit=20</c> (the open leaks soonest to their memory limit,
-/// fleet-wide). Kestrel on one address, 127.0.0.1 unless told otherwise. Dispose to stop it.
+/// <c>GET /api/leaks?host=&amp;service=&amp;since=24h&amp;status=open&amp;limit=</c>, <c>GET /api/leaks/{id}?reports=&amp;samples=</c>
+/// (the leak id "host/pid/ticks", URL-escaped, with its newest reports and the newest samples behind them),
+/// <c>GET /api/services</c> (each service's trend, from its trend entity when the node runs them),
+/// <c>GET /api/services/{service}?days=30</c> (one service with its days) and <c>GET /api/top?limit=20</c>
+/// (the open leaks soonest to their memory limit, fleet-wide). Kestrel on one address, 127.0.0.1 unless
+/// told otherwise. Dispose to stop it.
 /// </summary>
 public sealed class HistoryApi : IAsyncDisposable
 {
@@ -114,7 +115,7 @@ public sealed class HistoryApi : IAsyncDisposable
         });
 
         // {**id}: a leak id holds slashes, escaped (%2F, left escaped by routing) or not.
-        app.MapGet("/api/leaks/{**id}", async (string id, int? reports, CancellationToken ct) =>
+        app.MapGet("/api/leaks/{**id}", async (string id, int? reports, int? samples, CancellationToken ct) =>
         {
             LeakId leak;
             try
@@ -131,7 +132,12 @@ public sealed class HistoryApi : IAsyncDisposable
                 return BadRequest($"reports is 0 to {LeakFilter.MaxLimit}");
             }
 
-            var detail = await query.GetAsync(leak, reports ?? LeakQuery.DefaultReports, ct).ConfigureAwait(false);
+            if (samples is < 0 or > LeakFilter.MaxLimit)
+            {
+                return BadRequest($"samples is 0 to {LeakFilter.MaxLimit}");
+            }
+
+            var detail = await query.GetAsync(leak, reports ?? LeakQuery.DefaultReports, samples ?? LeakQuery.DefaultSamples, ct).ConfigureAwait(false);
             return detail is null
                 ? Results.NotFound(new { error = $"no leak {leak} in the history" })
                 : Results.Ok(LeakDetailJson.Of(detail));

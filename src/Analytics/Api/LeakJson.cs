@@ -54,12 +54,22 @@ public sealed record ReportJson(long SequenceNr, ReportKind Kind, DateTimeOffset
     }
 }
 
-/// <summary>One leak with its newest reports (GET /api/leaks/{id}).</summary>
-public sealed record LeakDetailJson(LeakJson Leak, IReadOnlyList<ReportJson> Reports)
+/// <summary>One sample behind a report, as the API writes it: <see cref="SequenceNr"/> is its report's.</summary>
+public sealed record SampleJson(long SequenceNr, DateTimeOffset Time, long RssBytes, long AnonBytes, long FileBytes, long SwapBytes)
+{
+    public static SampleJson Of(SampleRow s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new SampleJson(s.SequenceNr, s.Time, s.RssBytes, s.AnonBytes, s.FileBytes, s.SwapBytes);
+    }
+}
+
+/// <summary>One leak with its newest reports, newest first, and the newest samples behind them, oldest first (GET /api/leaks/{id}).</summary>
+public sealed record LeakDetailJson(LeakJson Leak, IReadOnlyList<ReportJson> Reports, IReadOnlyList<SampleJson> Samples)
 {
     public static LeakDetailJson Of(LeakDetail d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        return new LeakDetailJson(LeakJson.Of(d.Leak), [.. d.Reports.Select(ReportJson.Of)]);
+        return new LeakDetailJson(LeakJson.Of(d.Leak), [.. d.Reports.Select(ReportJson.Of)], [.. d.Samples.Select(SampleJson.Of)]);
     }
 }

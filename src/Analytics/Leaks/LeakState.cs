@@ -5,6 +5,8 @@ namespace MemGrowth.Analytics.Leaks;
 /// <summary>
 /// One leak's state, built only by <see cref="Apply"/> from its journal, so recovery is replaying events.
 /// Pure: the persistent entity around it only journals what <see cref="LeakDecider"/> decides and applies it.
+/// The samples that opened and reported events carry are left out, so the state (and its snapshots) stays
+/// small: they are journaled and projected into the read model, never held here.
 /// </summary>
 /// <param name="LastEventTime">Time of the latest detection applied: a delivery with this time or older is a duplicate.</param>
 /// <param name="Reports">The reports behind the leak, oldest first, at most <see cref="MaxReports"/> (the newest kept).</param>

@@ -11,6 +11,9 @@ public sealed class LeakQuery
 {
     public const int DefaultReports = 500;
 
+    /// <summary>Samples of one leak returned unless asked otherwise: the newest, about ten minutes of a leak reported every second.</summary>
+    public const int DefaultSamples = 1000;
+
     private readonly ReadModelStore _store;
 
     public LeakQuery(ReadModelStore store)
@@ -76,10 +79,17 @@ public sealed class LeakQuery
         return command;
     }
 
-    /// <summary>One leak with its newest <paramref name="reports"/> reports, newest first; null when the read model has no such leak.</summary>
-    public async Task<LeakDetail?> GetAsync(LeakId leak, int reports, CancellationToken ct)
+    /// <summary>One leak with its newest <paramref name="reports"/> reports, newest first, and no samples; null when the read model has no such leak.</summary>
+    public Task<LeakDetail?> GetAsync(LeakId leak, int reports, CancellationToken ct) => GetAsync(leak, reports, 0, ct);
+
+    /// <summary>
+    /// One leak with its newest <paramref name="reports"/> reports, newest first, and its newest
+    /// <paramref name="samples"/> samples, oldest first; null when the read model has no such leak.
+    /// </summary>
+    public async Task<LeakDetail?> GetAsync(LeakId leak, int reports, int samples, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(reports);
+        ArgumentOutOfRangeException.ThrowIfNegative(samples);
         var persistenceId = LeakEntity.PersistenceIdOf(leak);
         await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -95,7 +105,20 @@ public sealed class LeakQuery
         reportsCommand.CommandText = $"SELECT {RowMapping.ReportColumns} FROM leak_reports WHERE persistence_id = @id ORDER BY sequence_nr DESC LIMIT @limit";
         RowMapping.Add(reportsCommand, "@id", persistenceId);
         RowMapping.Add(reportsCommand, "@limit", reports);
-        return new LeakDetail(row, await ReadAllAsync(reportsCommand, RowMapping.ReadReport, ct).ConfigureAwait(false));
+        var reportRows = await ReadAllAsync(reportsCommand, RowMapping.ReadReport, ct).ConfigureAwait(false);
+        List<SampleRow> sampleRows = [];
+        if (samples > 0)
+        {
+            // The newest by the key's order (report, then place in it), an index range scan backwards.
+            await using var samplesCommand = connection.CreateCommand();
+            samplesCommand.CommandText = $"SELECT {RowMapping.SampleColumns} FROM leak_samples WHERE persistence_id = @id ORDER BY sequence_nr DESC, sample_index DESC LIMIT @limit";
+            RowMapping.Add(samplesCommand, "@id", persistenceId);
+            RowMapping.Add(samplesCommand, "@limit", samples);
+            sampleRows = await ReadAllAsync(samplesCommand, RowMapping.ReadSample, ct).ConfigureAwait(false);
+            sampleRows.Reverse();
+        }
+
+        return new LeakDetail(row, reportRows, sampleRows);
     }
 
     /// <summary>Every service's summary, the most open leaks first (then by name).</summary>

@@ -61,6 +61,20 @@ internal static class ReadModelSchema
           PRIMARY KEY (persistence_id, sequence_nr)
         )
         """,
+        // The samples behind each report, read per leak newest first: the key is that index.
+        """
+        CREATE TABLE IF NOT EXISTS leak_samples (
+          persistence_id TEXT NOT NULL,
+          sequence_nr BIGINT NOT NULL,
+          sample_index INTEGER NOT NULL,
+          sampled BIGINT NOT NULL,
+          rss_bytes BIGINT NOT NULL,
+          anon_bytes BIGINT NOT NULL,
+          file_bytes BIGINT NOT NULL,
+          swap_bytes BIGINT NOT NULL,
+          PRIMARY KEY (persistence_id, sequence_nr, sample_index)
+        )
+        """,
         """
         CREATE TABLE IF NOT EXISTS read_model_offsets (
           projection TEXT PRIMARY KEY,

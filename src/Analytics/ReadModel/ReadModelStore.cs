@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using MemGrowth.Analytics.Persistence;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -11,8 +13,8 @@ namespace MemGrowth.Analytics.ReadModel;
 /// offset, and opens connections for <see cref="LeakQuery"/>.
 /// </summary>
 /// <remarks>
-/// A batch is one transaction: its report rows, its leak rows and the offset commit together. A leak row
-/// is written only over the version it was computed from (<c>last_sequence_nr</c> unchanged), so two
+/// A batch is one transaction: its report rows, their sample rows, its leak rows and the offset commit
+/// together. A leak row is written only over the version it was computed from (<c>last_sequence_nr</c> unchanged), so two
 /// projections over the same tables (the agent's live one and `memgrowth leaks` catching up) never lose
 /// or double an event: the loser of a race rolls back and applies its batch again over the winner's rows.
 /// </remarks>
@@ -123,6 +125,9 @@ public sealed class ReadModelStore
     /// <summary>Rows read, or report rows inserted, per statement (10–27 parameters each: well within every provider's limit).</summary>
     private const int RowsPerStatement = 500;
 
+    /// <summary>Sample rows inserted per statement (about 80 bytes of SQL each, a parameter per leak).</summary>
+    private const int SamplesPerStatement = 1000;
+
     /// <summary>
     /// The batch applied within the transaction, or null when a leak row changed under it (another writer).
     /// Round trips are per batch, not per event: the leaks' rows are read in one query, each leak's events
@@ -133,6 +138,7 @@ public sealed class ReadModelStore
         var read = await ReadRowsAsync(connection, transaction, batch.Select(e => e.PersistenceId).Distinct(StringComparer.Ordinal).ToList(), ct).ConfigureAwait(false);
         var rows = new Dictionary<string, LeakRow?>(read, StringComparer.Ordinal);
         var reports = new List<ReportRow>();
+        var samples = new List<SampleRow>();
         var applied = 0;
         foreach (var e in batch)
         {
@@ -144,6 +150,8 @@ public sealed class ReadModelStore
                 {
                     reports.Add(report);
                 }
+
+                samples.AddRange(SampleRow.Of(e.PersistenceId, e.SequenceNr, e.Event));
 
                 applied++;
                 rows[e.PersistenceId] = next;
@@ -162,6 +170,11 @@ public sealed class ReadModelStore
         foreach (var chunk in reports.Chunk(RowsPerStatement))
         {
             await InsertReportsAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
+        }
+
+        foreach (var chunk in samples.Chunk(SamplesPerStatement))
+        {
+            await InsertSamplesAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
         }
 
         await StoreOffsetAsync(connection, transaction, projection, batch.Max(e => e.Ordering), ct).ConfigureAwait(false);
@@ -230,6 +243,33 @@ public sealed class ReadModelStore
         }
 
         command.CommandText = $"INSERT INTO leak_reports ({RowMapping.ReportColumns}) VALUES {string.Join(", ", values)} ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Samples are many (a few to a hundred per report), so their numbers go in as literals (invariant
+    /// integers: nothing to escape) and only the persistence ids as parameters, one per leak in the chunk.
+    /// </summary>
+    private static async Task InsertSamplesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SampleRow> samples, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sql = new StringBuilder($"INSERT INTO leak_samples ({RowMapping.SampleColumns}) VALUES ");
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var s = samples[i];
+            if (!ids.TryGetValue(s.PersistenceId, out var id))
+            {
+                id = "@s" + ids.Count;
+                ids.Add(s.PersistenceId, id);
+                RowMapping.Add(command, id, s.PersistenceId);
+            }
+
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}({id}, {s.SequenceNr}, {s.Index}, {RowMapping.Ticks(s.Time)}, {s.RssBytes}, {s.AnonBytes}, {s.FileBytes}, {s.SwapBytes})");
+        }
+
+        command.CommandText = sql.Append(" ON CONFLICT (persistence_id, sequence_nr, sample_index) DO NOTHING").ToString();
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

@@ -10,8 +10,9 @@ internal static class DetectionFactory
 {
     public static Detection Create(
         DetectionKind kind, string host, ProcessKey key, DateTimeOffset startTime, string comm, ProcessDetails? details,
-        GrowthAssessment assessment, RssSample latest, double firstSeen, double now)
+        GrowthAssessment assessment, RssSample latest, double firstSeen, double now, IReadOnlyList<RssSample> samples)
     {
+        ArgumentNullException.ThrowIfNull(samples);
         var limit = details?.MemoryLimitBytes;
         var usage = details?.CgroupUsageBytes;
         var rate = kind == DetectionKind.GrowthResolved ? 0 : assessment.BytesPerSecond;
@@ -36,6 +37,14 @@ internal static class DetectionFactory
             MonotonicClock.ToWallClock(firstSeen),
             MonotonicClock.ToWallClock(double.IsFinite(assessment.GrowthStartedAt) ? assessment.GrowthStartedAt : firstSeen),
             limit,
-            kind == DetectionKind.ProcessOomKilled ? null : TimeToLimit.Seconds(limit, usage ?? latest.RssBytes, rate));
+            kind == DetectionKind.ProcessOomKilled ? null : TimeToLimit.Seconds(limit, usage ?? latest.RssBytes, rate),
+            Samples(samples));
     }
+
+    /// <summary>The samples on the wall clock, to the millisecond (what their wire form keeps).</summary>
+    internal static MemorySamples Samples(IReadOnlyList<RssSample> samples) =>
+        samples.Count == 0
+            ? MemorySamples.Empty
+            : new MemorySamples(samples.Select(s => new MemorySample(
+                DateTimeOffset.FromUnixTimeMilliseconds(MonotonicClock.ToWallClock(s.Time).ToUnixTimeMilliseconds()), s.RssBytes, s.AnonBytes, s.FileBytes, s.SwapBytes)));
 }

@@ -22,6 +22,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
     private readonly IHostProcesses _host;
     private readonly IActorRef _detections;
     private readonly ProcessGrowth _growth;
+    private readonly UnsentSamples _unsent;
     private string _comm;
     private double _lastSampleTime = double.NegativeInfinity;
     private bool _lastWasTick;
@@ -40,6 +41,9 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         _host = host;
         _detections = detections;
         _growth = new ProcessGrowth(settings.Growth);
+
+        // About one real sample a step (the source coalesces per interval) over the window the growth is found in.
+        _unsent = new UnsentSamples(settings.Growth.WindowSeconds, (int)Math.Ceiling(settings.Growth.WindowSeconds / settings.Growth.SampleIntervalSeconds) + 4);
 
         Receive<SourceEvent>(e => e.Kind == SourceEventKind.OomKill, OnOomKill);
         Receive<SourceEvent>(OnSample);
@@ -79,6 +83,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         var sample = e.Sample.Time < _lastSampleTime ? e.Sample with { Time = _lastSampleTime } : e.Sample;
         _lastSampleTime = sample.Time;
         _lastWasTick = false;
+        _unsent.Add(sample);
         Report(_growth.Observe(sample), sample.Time);
 
         // The floor trusts a level only once a second point holds it, and a process that stepped up and
@@ -194,7 +199,16 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 
         var latest = sample ?? _growth.Latest ?? new RssSample(now, 0, 0, 0, 0);
         var assessment = kind == DetectionKind.ProcessOomKilled && !_growth.IsDetected ? GrowthAssessment.None : _growth.Current;
+
+        // The samples behind a report that no earlier one carried: a first detection from where the growth
+        // started (a new episode's too), an update all since the report before.
+        var samples = kind switch
+        {
+            DetectionKind.GrowthDetected => _unsent.Take(double.IsFinite(assessment.GrowthStartedAt) ? assessment.GrowthStartedAt : double.NegativeInfinity),
+            DetectionKind.GrowthUpdated => _unsent.Take(double.NegativeInfinity),
+            _ => [],
+        };
         _detections.Tell(DetectionFactory.Create(
-            kind, _settings.Host, _key, _host.StartTimeOf(_key), _comm, _details, assessment, latest, _firstSeen, now));
+            kind, _settings.Host, _key, _host.StartTimeOf(_key), _comm, _details, assessment, latest, _firstSeen, now, samples));
     }
 }

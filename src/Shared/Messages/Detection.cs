@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MemGrowth.Shared.Growth;
 
 namespace MemGrowth.Shared.Messages;
@@ -24,6 +25,12 @@ public enum DetectionKind
 /// What a node says about one growing process: the answer to "what is leaking, how fast, since when,
 /// and when will it hit its limit". Sizes in bytes, rates in bytes per second, times UTC.
 /// </summary>
+/// <param name="Samples">
+/// The samples behind a growth_detected or growth_updated that no earlier detection of the process carried
+/// (the first: from the growth's start; later ones: since the one before), at most a hundred or so, oldest
+/// first; empty for the other kinds. Added after v1 as an optional field: left out of the JSON when empty,
+/// so a detection without samples is written exactly as v1 was, and one journaled before reads as empty.
+/// </param>
 public sealed record Detection(
     DetectionKind Kind,
     DateTimeOffset Time,
@@ -45,4 +52,5 @@ public sealed record Detection(
     DateTimeOffset FirstSeen,
     DateTimeOffset GrowthStarted,
     long? MemoryLimitBytes,
-    double? SecondsToLimit);
+    double? SecondsToLimit,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] MemorySamples Samples = default);

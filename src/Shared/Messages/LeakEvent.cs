@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MemGrowth.Shared.Growth;
 
 namespace MemGrowth.Shared.Messages;
@@ -38,6 +39,7 @@ public abstract record LeakEvent(LeakId Leak, DateTimeOffset Time);
 
 /// <summary>The first detection of this process's growth: the leak is suspected.</summary>
 /// <param name="Service">The service key the leak aggregates under (container image or cgroup service, else the executable).</param>
+/// <param name="Samples">The samples behind the detection (see <see cref="Detection.Samples"/>): journaled, kept out of the leak's state.</param>
 public sealed record LeakOpened(
     LeakId Leak,
     DateTimeOffset Time,
@@ -48,10 +50,17 @@ public sealed record LeakOpened(
     string? ContainerId,
     string Service,
     DateTimeOffset GrowthStarted,
-    LeakReport Report) : LeakEvent(Leak, Time);
+    LeakReport Report,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] MemorySamples Samples = default) : LeakEvent(Leak, Time);
 
 /// <summary>A later report about an open leak (growth_updated), or a detection that reopens a resolved one.</summary>
-public sealed record LeakReported(LeakId Leak, DateTimeOffset Time, LeakReport Report, bool Reopened) : LeakEvent(Leak, Time);
+/// <param name="Samples">The samples behind the detection (see <see cref="Detection.Samples"/>): journaled, kept out of the leak's state.</param>
+public sealed record LeakReported(
+    LeakId Leak,
+    DateTimeOffset Time,
+    LeakReport Report,
+    bool Reopened,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] MemorySamples Samples = default) : LeakEvent(Leak, Time);
 
 /// <summary>The leak held long enough at high confidence to be called confirmed.</summary>
 public sealed record LeakConfirmed(LeakId Leak, DateTimeOffset Time) : LeakEvent(Leak, Time);

@@ -9,7 +9,10 @@ namespace MemGrowth.Shared.Messages;
 /// <summary>
 /// Serializes everything MemGrowth journals or sends between nodes as JSON under a stable manifest
 /// ("leak-opened.v1"), never a CLR type name: a type can be renamed or moved, and events journaled by an
-/// older build still load. A change of shape is a new manifest version, with the old one still read.
+/// older build still load. A change of shape is a new manifest version, with the old one still read. One
+/// exception: an optional field added whose empty value is left out of the JSON (a message without it is
+/// written byte for byte as before, one journaled before reads it as empty, and an older build skips it, as
+/// unknown fields are), tested with golden JSON of the older shape; the samples of detections are one.
 /// Field names are snake_case; enums are written by name.
 /// </summary>
 public sealed class MessageSerializer : SerializerWithStringManifest

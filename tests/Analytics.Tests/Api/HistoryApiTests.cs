@@ -30,6 +30,7 @@ public sealed class HistoryApiTests
         var api1 = await GetJson(http, "/api/leaks?service=api.service&limit=1");
         var one = await GetJson(http, "/api/leaks/" + Uri.EscapeDataString(LeakQueryTests.ApiOnWeb1.ToString()));
         var unescaped = await GetJson(http, "/api/leaks/" + LeakQueryTests.ApiOnWeb1 + "?reports=1");
+        var newest = await GetJson(http, "/api/leaks/" + LeakQueryTests.ApiOnWeb1 + "?samples=3");
 
         Assert.Equal(3, all.GetArrayLength());
         var leak = Assert.Single(resolved.EnumerateArray());
@@ -43,6 +44,17 @@ public sealed class HistoryApiTests
         Assert.Equal(["updated", "detected"], one.GetProperty("reports").EnumerateArray().Select(r => r.GetProperty("kind").GetString()));
         Assert.Equal(600, one.GetProperty("reports")[0].GetProperty("seconds_to_limit").GetDouble());
         Assert.Equal(1, unescaped.GetProperty("reports").GetArrayLength());
+
+        // The samples behind the reports, oldest first; each names its report, and none is newer than it.
+        var samples = one.GetProperty("samples").EnumerateArray().ToList();
+        var reports = one.GetProperty("reports").EnumerateArray().ToDictionary(r => r.GetProperty("sequence_nr").GetInt64(), r => r.GetProperty("time").GetDateTimeOffset());
+        Assert.Equal(37, samples.Count);
+        Assert.Equal(Detections.T0.AddSeconds(4), samples[0].GetProperty("time").GetDateTimeOffset());
+        Assert.Equal((100L + 4) << 20, samples[0].GetProperty("rss_bytes").GetInt64());
+        Assert.Equal((90L + 4) << 20, samples[0].GetProperty("anon_bytes").GetInt64());
+        Assert.All(samples, s => Assert.True(s.GetProperty("time").GetDateTimeOffset() <= reports[s.GetProperty("sequence_nr").GetInt64()]));
+        Assert.Equal([7, 30], samples.GroupBy(s => s.GetProperty("sequence_nr").GetInt64()).Select(g => g.Count()));
+        Assert.Equal([38L, 39, 40], newest.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("swap_bytes").GetInt64()));
     }
 
     [Fact]
@@ -63,6 +75,7 @@ public sealed class HistoryApiTests
         await AssertError(http, "/api/leaks?status=leaking", HttpStatusCode.BadRequest, "status 'leaking'");
         await AssertError(http, "/api/leaks?limit=0", HttpStatusCode.BadRequest, "limit '0'");
         await AssertError(http, "/api/leaks/not-a-leak", HttpStatusCode.BadRequest, "not a leak id");
+        await AssertError(http, "/api/leaks/" + Uri.EscapeDataString(LeakQueryTests.ApiOnWeb1.ToString()) + "?samples=-1", HttpStatusCode.BadRequest, "samples is 0 to");
         await AssertError(http, "/api/leaks/" + Uri.EscapeDataString("web-9/1/1"), HttpStatusCode.NotFound, "no leak web-9/1/1");
     }
 

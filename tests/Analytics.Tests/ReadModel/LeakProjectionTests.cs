@@ -32,7 +32,10 @@ public sealed class LeakProjectionTests
         var first = system.ActorOf(LeakEntity.Props(_first));
         var second = system.ActorOf(LeakEntity.Props(_second));
 
-        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95));
+        await Tell(
+            first,
+            Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7) with { Samples = Detections.Samples(-6, 0) },
+            Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95) with { Samples = Detections.Samples(1, 31) });
         await using (var projection = LeakReadModel.Start(system, kind, database.ConnectionString))
         {
             await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
@@ -71,6 +74,13 @@ public sealed class LeakProjectionTests
             Assert.Equal(LeakStatus.Suspected, (await query.GetAsync(_second, 10, cts.Token))!.Leak.Status);
             Assert.Equal(2, database.Scalar("SELECT COUNT(*) FROM leak_rows"));
             Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM leak_reports"));
+
+            // The samples the reports carried, journaled with them, each stored once, by their report's number.
+            var sampled = await query.GetAsync(_first, LeakQuery.DefaultReports, LeakQuery.DefaultSamples, cts.Token);
+            Assert.Equal(Detections.Samples(-6, 31).Select(s => s.Time), sampled!.Samples.Select(s => s.Time));
+            Assert.Equal(Enumerable.Repeat(1L, 7).Concat(Enumerable.Repeat(2L, 31)), sampled.Samples.Select(s => s.SequenceNr));
+            Assert.Equal(((100L + 31) << 20, (90L + 31) << 20, 10L << 20, 31L), sampled.Samples[^1] is var l ? (l.RssBytes, l.AnonBytes, l.FileBytes, l.SwapBytes) : default);
+            Assert.Equal(38, database.Scalar("SELECT COUNT(*) FROM leak_samples"));
         }
     }
 

@@ -57,6 +57,14 @@ public sealed class LeakQueryTests
         Assert.Equal([Detections.T0.AddSeconds(40), Detections.T0.AddSeconds(10)], leak.Reports.Select(r => r.Time));
         Assert.Equal(Detections.T0.AddSeconds(40), Assert.Single(newest!.Reports).Time);
         Assert.Null(await query.GetAsync(new LeakId("web-9", 1, 1), 10, cts.Token));
+        Assert.Empty(leak.Samples);
+
+        // Samples are asked for: the newest, oldest first, each with its report's number.
+        var sampled = await query.GetAsync(ApiOnWeb1, 1, 5, cts.Token);
+        Assert.Equal(Detections.Samples(36, 40), sampled!.Samples.Select(s => new MemorySample(s.Time, s.RssBytes, s.AnonBytes, s.FileBytes, s.SwapBytes)));
+        Assert.All(sampled.Samples, s => Assert.Equal(sampled.Reports[0].SequenceNr, s.SequenceNr));
+        Assert.Equal(37, (await query.GetAsync(ApiOnWeb1, 0, 1000, cts.Token))!.Samples.Count);
+        Assert.Equal(37, database.Scalar("SELECT COUNT(*) FROM leak_samples")); // the redelivered batch stored none twice
 
         Assert.Equal(["api.service", "db.service"], services.Select(s => s.Service));
         var api = services[0];
@@ -112,7 +120,10 @@ public sealed class LeakQueryTests
         void Journal(LeakId leak, params Detection[] detections) =>
             batch.AddRange(LeakRowTests.Journal(detections).Select(p => new ProjectedEvent(LeakEntity.PersistenceIdOf(leak), p.Seq, ++ordering, p.Event)));
 
-        Journal(ApiOnWeb1, Detections.Of(ApiOnWeb1, DetectionKind.GrowthDetected, 10, 0.7), Detections.Of(ApiOnWeb1, DetectionKind.GrowthUpdated, 40, 0.8, 1L << 30, 600));
+        Journal(
+            ApiOnWeb1,
+            Detections.Of(ApiOnWeb1, DetectionKind.GrowthDetected, 10, 0.7) with { Samples = Detections.Samples(4, 10) },
+            Detections.Of(ApiOnWeb1, DetectionKind.GrowthUpdated, 40, 0.8, 1L << 30, 600) with { Samples = Detections.Samples(11, 40) });
         Journal(ApiOnWeb2, Detections.Of(ApiOnWeb2, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(ApiOnWeb2, DetectionKind.ProcessExited, 90, 0.7));
         Journal(DbOnWeb2, Detections.Of(DbOnWeb2, DetectionKind.GrowthDetected, 5, 0.7) with { Cgroup = "/system.slice/db.service" }, Detections.Of(DbOnWeb2, DetectionKind.GrowthResolved, 20, 0));
         return batch;

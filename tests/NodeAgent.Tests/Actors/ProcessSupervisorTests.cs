@@ -90,6 +90,37 @@ public sealed class ProcessSupervisorTests : TestKit
     }
 
     [Fact]
+    public void Should_send_each_sample_behind_a_detection_once_from_the_growth_s_start()
+    {
+        var (supervisor, detections) = Start();
+        var key = Spawn();
+        supervisor.Tell(Seen(key, 40 * MiB));
+        var sent = new List<long> { 40 * MiB };
+        for (var second = 1; second <= 60; second++)
+        {
+            // 1 MiB/s for 30 s, then 3 MiB/s: the change of rate brings updates.
+            sent.Add(second <= 30 ? (40 + second) * MiB : (70 + (3 * (second - 30))) * MiB);
+            supervisor.Tell(SampleOf(key, sent[^1]));
+        }
+
+        var detected = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthDetected, TimeSpan.FromSeconds(5));
+        var updates = detections.ReceiveWhile<Detection>(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), o => (o as Detection)!);
+
+        // The first: from where the growth started (wall clock, to the millisecond) up to its own sample.
+        Assert.NotEmpty(detected.Samples);
+        Assert.All(detected.Samples, s => Assert.InRange(s.Time, detected.GrowthStarted.AddMilliseconds(-1), detected.Time));
+        Assert.Equal(detected.RssBytes, detected.Samples[^1].RssBytes);
+        Assert.Equal(detected.Samples.Select(s => s.RssBytes), detected.Samples.Select(s => s.AnonBytes));
+
+        // Each later one only what came after the one before: together every sample from the first on, once.
+        Assert.NotEmpty(updates);
+        Assert.All(updates, u => Assert.Equal(DetectionKind.GrowthUpdated, u.Kind));
+        var all = detected.Samples.Concat(updates.SelectMany(u => u.Samples)).ToList();
+        Assert.Equal(sent.Where(v => v >= all[0].RssBytes && v <= updates[^1].RssBytes), all.Select(s => s.RssBytes));
+        Assert.True(Enumerable.Range(1, all.Count - 1).All(i => all[i].Time > all[i - 1].Time), "samples out of order or repeated");
+    }
+
+    [Fact]
     public void Should_report_an_oom_kill_of_a_leaking_process_with_the_leak_s_rate_and_no_process_exited_after_it()
     {
         var (supervisor, detections) = Start();

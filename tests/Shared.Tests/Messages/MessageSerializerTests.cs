@@ -25,16 +25,27 @@ public sealed class MessageSerializerTests : IDisposable
     private static readonly Detection Detected = new(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
         "/system.slice/api.service", null, GrowthPattern.Linear, 1048576, 0.71, 100, 90, 10, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-6), null, null);
 
+    /// <summary>What a detection carries since samples were added: a few, to the millisecond.</summary>
+    private static readonly MemorySamples Samples = new([
+        new MemorySample(T0.AddSeconds(-2), 98, 88, 10, 0),
+        new MemorySample(T0.AddMilliseconds(-1001), 99, 89, 10, 4096),
+        new MemorySample(T0, 100, 90, 10, 0),
+    ]);
+
     private readonly ActorSystem _system = ActorSystem.Create("serializer-test", ConfigurationFactory.ParseString(MessageSerializer.Config));
 
     public static TheoryData<object> Messages() =>
     [
         Detected,
+        Detected with { Samples = Samples },
         OomKilled,
         new DeliverDetection("web-1:/var/lib/memgrowth/outbox", 17, Detected),
+        new DeliverDetection("web-1:/var/lib/memgrowth/outbox", 18, Detected with { Samples = Samples }),
         new DetectionAck("web-1:/var/lib/memgrowth/outbox", 17),
         new LeakOpened(Leak, T0, T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", "0123abcd", "api.service", T0.AddSeconds(-6), Report),
+        new LeakOpened(Leak, T0, T0.AddMinutes(-5), "api", "/usr/bin/api", null, null, "api", T0.AddSeconds(-6), Report, Samples),
         new LeakReported(Leak, T0.AddSeconds(5), Report, Reopened: true),
+        new LeakReported(Leak, T0.AddSeconds(5), Report, Reopened: false, Samples),
         new LeakConfirmed(Leak, T0.AddSeconds(31)),
         new LeakResolved(Leak, T0.AddSeconds(50)),
         new LeakEnded(Leak, T0.AddSeconds(60), LeakEnd.OomKilled),
@@ -70,7 +81,51 @@ public sealed class MessageSerializerTests : IDisposable
         Assert.Equal(GrowthPattern.Burst, o.Report.Pattern);
         Assert.Equal(2621440, o.Report.BytesPerSecond);
         Assert.Equal(LeakEnd.OomKilled, e.How);
+        Assert.Empty(o.Samples);
+        Assert.DoesNotContain("samples", Encoding.UTF8.GetString(serializer.ToBinary(o)), StringComparison.Ordinal); // none: written as v1 was
     }
+
+    [Fact]
+    public void A_golden_v1_report_from_before_samples_reads_with_none_and_one_with_samples_has_a_golden_form()
+    {
+        // Written in the order this serializer writes (a record's own fields, then its base's).
+        const string before = """{"report":{"time":"2026-11-24T09:00:00+00:00","pattern":"burst","bytes_per_second":2621440,"confidence":0.93,"rss_bytes":123456789,"memory_limit_bytes":536870912,"seconds_to_limit":160.5},"reopened":true,"leak":"web-1/4242/599433","time":"2026-11-24T09:00:05+00:00"}""";
+        const string with = """{"report":{"time":"2026-11-24T09:00:00+00:00","pattern":"burst","bytes_per_second":2621440,"confidence":0.93,"rss_bytes":123456789,"memory_limit_bytes":536870912,"seconds_to_limit":160.5},"reopened":false,"samples":[[1795510798000,98,88,10,0],[1795510798999,99,89,10,4096],[1795510800000,100,90,10,0]],"leak":"web-1/4242/599433","time":"2026-11-24T09:00:05+00:00"}""";
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(LeakEvent));
+        var reported = new LeakReported(Leak, T0.AddSeconds(5), Report, Reopened: false, Samples);
+
+        var old = Assert.IsType<LeakReported>(serializer.FromBinary(Encoding.UTF8.GetBytes(before), "leak-reported.v1"));
+
+        Assert.Equal(new LeakReported(Leak, T0.AddSeconds(5), Report, Reopened: true), old);
+        Assert.Empty(old.Samples);
+        Assert.Equal(before, Encoding.UTF8.GetString(serializer.ToBinary(old)));
+        Assert.Equal(with, Encoding.UTF8.GetString(serializer.ToBinary(reported)));
+        Assert.Equal(reported, serializer.FromBinary(Encoding.UTF8.GetBytes(with), "leak-reported.v1"));
+    }
+
+    [Fact]
+    public void Fields_a_build_does_not_know_are_skipped_as_an_older_build_skips_samples()
+    {
+        const string later = """{"kind":"growth_updated","time":"2026-11-24T09:00:00+00:00","host":"web-1","process":{"pid":4242,"start_ticks":599433},"start_time":"2026-11-24T08:55:00+00:00","comm":"api","cmdline":"/usr/bin/api","cgroup":null,"container_id":null,"pattern":"linear","growth_bytes_per_second":1048576,"confidence":0.71,"rss_bytes":100,"anon_bytes":90,"file_bytes":10,"shmem_bytes":0,"swap_bytes":0,"first_seen":"2026-11-24T08:55:00+00:00","growth_started":"2026-11-24T08:59:54+00:00","memory_limit_bytes":null,"seconds_to_limit":null,"samples":[[1795510800000,100,90,10,0,7]],"pressure":{"some":0.5}}""";
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(Detection));
+
+        var d = Assert.IsType<Detection>(serializer.FromBinary(Encoding.UTF8.GetBytes(later), "detection.v1"));
+
+        Assert.Equal(Detected with { Kind = DetectionKind.GrowthUpdated, Cgroup = null, Samples = new([new MemorySample(T0, 100, 90, 10, 0)]) }, d);
+    }
+
+    [Theory]
+    [InlineData("[[1795510800000]]")]
+    [InlineData("[1795510800000,100]")]
+    [InlineData("{\"time\":1795510800000}")]
+    public void Malformed_samples_are_refused(string samples)
+    {
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(LeakEvent));
+        var json = """{"leak":"web-1/4242/599433","time":"2026-11-24T09:00:05+00:00","report":{"time":"2026-11-24T09:00:00+00:00","pattern":"burst","bytes_per_second":1,"confidence":0.5,"rss_bytes":1,"memory_limit_bytes":null,"seconds_to_limit":null},"reopened":false,"samples":""" + samples + "}";
+
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(Encoding.UTF8.GetBytes(json), "leak-reported.v1"));
+    }
+
 
     [Fact]
     public void A_process_oom_killed_detection_has_a_golden_v1_form_that_reads_back()
