@@ -4,6 +4,7 @@
 # `memgrowth bench ingest` with the options given. Cleans up after itself.
 #   tests/bench-ingest.sh postgresql --count 100000 --leaks 1000
 #   tests/bench-ingest.sh sqlite --count 20000 --leaks 1000 --rate 500 --read-model
+# BENCH_PORT sets the analytics node's cluster port (default 4190): two benchmarks on one host need two.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$root/src/NodeAgent/bin/Release/net10.0/memgrowth"
@@ -11,7 +12,7 @@ bin="$root/src/NodeAgent/bin/Release/net10.0/memgrowth"
 database="${1:?usage: tests/bench-ingest.sh sqlite|postgresql [bench ingest options]}"
 shift
 work="$(mktemp -d)"
-port=4190
+port="${BENCH_PORT:-4190}"
 schema="bench_ingest_$$"
 base=""
 cleanup() {

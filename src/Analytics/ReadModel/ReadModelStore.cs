@@ -18,7 +18,7 @@ namespace MemGrowth.Analytics.ReadModel;
 /// </remarks>
 public sealed class ReadModelStore
 {
-    /// <summary>The offset row of the projection that follows the "leak" tag.</summary>
+    /// <summary>The offset row of the projection of the journal's leak events.</summary>
     public const string LeakProjection = "leaks";
 
     private const int MaxAttempts = 5;

@@ -105,7 +105,9 @@ internal sealed class AgentHost : IAsyncDisposable
             throw new ArgumentException($"data-dir {dir}: {e.Message} (give another with --data-dir, or \"\" to keep no history)", e);
         }
 
-        return config.WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, $"Data Source={Path.Combine(dir, "memgrowth.db")}"));
+        var connectionString = $"Data Source={Path.Combine(dir, "memgrowth.db")}";
+        JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
+        return config.WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
     }
 
     public IActorRef Supervisor => _supervisor;

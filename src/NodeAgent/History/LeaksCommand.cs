@@ -38,6 +38,7 @@ internal static class LeaksCommand
         // first time; little once a live projection runs), then answer from its tables.
         var connectionString = $"Data Source={database}";
         var store = new ReadModelStore(JournalDatabase.Sqlite, connectionString);
+        JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
         var config = ConfigurationFactory.ParseString(MessageSerializer.Config + "\nakka.loglevel = WARNING")
             .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
         using (var system = ActorSystem.Create("memgrowth-leaks", config))
