@@ -4,6 +4,9 @@
 # `memgrowth bench ingest` with the options given. Cleans up after itself.
 #   tests/bench-ingest.sh postgresql --count 100000 --leaks 1000
 #   tests/bench-ingest.sh sqlite --count 20000 --leaks 1000 --rate 500 --read-model
+# BENCH_PORT sets the analytics node's cluster port (default 4190): two benchmarks on one host need two.
+# BENCH_PG_OPTIONS adds connection-string keywords for PostgreSQL, e.g. "SSL Mode=Disable" or
+# "Options=-c synchronous_commit=off" (that one trades durability: say so next to any number it gives).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$root/src/NodeAgent/bin/Release/net10.0/memgrowth"
@@ -11,7 +14,7 @@ bin="$root/src/NodeAgent/bin/Release/net10.0/memgrowth"
 database="${1:?usage: tests/bench-ingest.sh sqlite|postgresql [bench ingest options]}"
 shift
 work="$(mktemp -d)"
-port=4190
+port="${BENCH_PORT:-4190}"
 schema="bench_ingest_$$"
 base=""
 cleanup() {
@@ -27,7 +30,7 @@ case "$database" in
   postgresql)
     base="$("$root/tests/postgres.sh" | tail -n 1)"
     PGPASSWORD=memgrowth psql -q -h 127.0.0.1 -U memgrowth memgrowth_test -c "CREATE SCHEMA $schema" >/dev/null
-    export MEMGROWTH_DATABASE=postgresql MEMGROWTH_CONNECTION_STRING="$base;Search Path=$schema" ;;
+    export MEMGROWTH_DATABASE=postgresql MEMGROWTH_CONNECTION_STRING="$base;Search Path=$schema${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}" ;;
   *) echo "database is sqlite or postgresql" >&2; exit 2 ;;
 esac
 export MEMGROWTH_SEED_NODES="127.0.0.1:$port" MEMGROWTH_ANALYTICS_PORT="$port" MEMGROWTH_API_PORT=0

@@ -41,6 +41,8 @@ internal sealed class TestDatabase : IDisposable
             throw new InvalidOperationException($"PostgreSQL at '{ConnectionString}' is not reachable ({e.Message}): run tests/postgres.sh as root", e);
         }
 
+        // The shared schema may hold a journal table an older build created (without the tags column).
+        JournalUpgrade.AddTagsColumn(kind, ConnectionString);
         if (isolated)
         {
             _schema = $"test_{Guid.NewGuid():N}";
@@ -75,12 +77,15 @@ internal sealed class TestDatabase : IDisposable
         return manifests;
     }
 
-    /// <summary>The tags journaled for a persistence id's events, in order, read straight from the tag table.</summary>
+    /// <summary>
+    /// The tags journaled for a persistence id's events, in order, read straight from the journal table's
+    /// tags column (";a;b;" there; an event without tags has an empty or NULL column).
+    /// </summary>
     public List<string> JournaledTags(string persistenceId)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT tag FROM tags WHERE persistence_id = @id ORDER BY sequence_nr";
+        command.CommandText = "SELECT tags FROM journal WHERE persistence_id = @id ORDER BY sequence_number";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@id";
         parameter.Value = persistenceId;
@@ -89,7 +94,10 @@ internal sealed class TestDatabase : IDisposable
         var tags = new List<string>();
         while (reader.Read())
         {
-            tags.Add(reader.GetString(0));
+            if (!reader.IsDBNull(0))
+            {
+                tags.AddRange(reader.GetString(0).Split(';', StringSplitOptions.RemoveEmptyEntries));
+            }
         }
 
         return tags;
@@ -128,7 +136,7 @@ internal sealed class TestDatabase : IDisposable
         }
     }
 
-    private DbConnection Open()
+    public DbConnection Open()
     {
         DbConnection connection = Kind == JournalDatabase.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
         connection.Open();

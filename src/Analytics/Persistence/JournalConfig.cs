@@ -18,7 +18,7 @@ public enum JournalDatabase
 /// <summary>
 /// The Akka.Persistence.Sql journal and snapshot store for a database, as HOCON. SQLite runs through
 /// Microsoft.Data.Sqlite; PostgreSQL through Npgsql. Tables are created on first use. Leak events are
-/// tagged "leak" (<see cref="LeakTagger"/>) for the read model.
+/// tagged "leak" (<see cref="LeakTagger"/>), in the journal rows' tags column.
 /// </summary>
 public static class JournalConfig
 {
@@ -49,11 +49,16 @@ public static class JournalConfig
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = true
-                  # Measured with memgrowth bench ingest: bigger batches and the literal tag-table insert
-                  # carry more detections per round trip (see README, Numbers).
+                  # Measured with memgrowth bench ingest: bigger batches carry more detections per round
+                  # trip (see docs/bench/ingest.md).
                   batch-size = 400
                   parallelism = {{parallelism}}
-                  tagtable-asqueryable-insert-mode = inline
+                  # Tags go in the journal row's own tags column (";leak;"), not in a tag table: a batch is
+                  # then one multi-row insert, where the tag table needs the rows' orderings back (INSERT
+                  # ... RETURNING built parameter by parameter by linq2db, a third of the node's CPU) and a
+                  # second insert. The read model does not read by tag (it follows all events, see
+                  # LeakProjection), so journals written with the tag table still project.
+                  tag-write-mode = Csv
                   event-adapters.leak-tagger = "MemGrowth.Analytics.Persistence.LeakTagger, MemGrowth.Analytics"
                   event-adapter-bindings."MemGrowth.Shared.Messages.LeakEvent, MemGrowth.Shared" = leak-tagger
                 }
@@ -78,6 +83,7 @@ public static class JournalConfig
                 # (the defaults, 1 s and 500, left it seconds and then minutes behind at a few thousand
                 # detections a second; see README, Numbers).
                 max-buffer-size = 2000
+                tag-read-mode = Csv
                 refresh-interval = 100ms
                 journal-sequence-retrieval.query-delay = 100ms
               }

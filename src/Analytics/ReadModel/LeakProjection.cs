@@ -5,14 +5,13 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using MemGrowth.Analytics.Persistence;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.ReadModel;
 
 /// <summary>
-/// The live projection of the journal into the read model: EventsByTag("leak") from the stored offset,
-/// in batches, each stored with its offset in one transaction (<see cref="ReadModelStore.ApplyAsync"/>).
+/// The live projection of the journal into the read model: all events (AllEvents, in journal order) from
+/// the stored offset, leak events kept, in batches, each stored with its offset in one transaction (<see cref="ReadModelStore.ApplyAsync"/>).
 /// A failure (database away, say) restarts the stream with backoff from the offset stored last, so what
 /// was stored is never read again as new and what was not is never skipped. With an <see cref="ITrendFeed"/>,
 /// each batch goes to the service trends before it is stored, so they see everything at least once. Dispose to stop it.
@@ -69,7 +68,7 @@ public sealed class LeakProjection : IAsyncDisposable
         var restarts = RestartSettings.Create(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2);
         (UniqueKillSwitch kill, Task done) = RestartSource.OnFailuresWithBackoff(
                 () => Source.FromTask(StartAsync(store, ct))
-                    .ConcatMany(offset => Events(journal.EventsByTag(LeakTagger.Tag, Offset.Sequence(offset))))
+                    .ConcatMany(offset => Events(journal.AllEvents(Offset.Sequence(offset))))
                     .GroupedWithin(BatchSize, BatchWindow)
                     .SelectAsync(1, async batch => await projection.ApplyAsync([.. batch], ct).ConfigureAwait(false))
                     .WatchTermination((_, termination) =>
@@ -108,7 +107,7 @@ public sealed class LeakProjection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var offset = await StartAsync(store, ct).ConfigureAwait(false);
-        return await Events(journal.CurrentEventsByTag(LeakTagger.Tag, Offset.Sequence(offset)))
+        return await Events(journal.CurrentAllEvents(Offset.Sequence(offset)))
             .Grouped(BatchSize)
             .SelectAsync(1, async batch =>
             {
@@ -156,6 +155,10 @@ public sealed class LeakProjection : IAsyncDisposable
         return await store.ReadOffsetAsync(ReadModelStore.LeakProjection, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The leak events among the journal's. All events rather than EventsByTag("leak"): the same rows in
+    /// the same order, wherever their tag is stored (tag table in older journals, tags column now).
+    /// </summary>
     private static Source<ProjectedEvent, NotUsed> Events(Source<EventEnvelope, NotUsed> envelopes) =>
         envelopes
             .Where(e => e.Event is LeakEvent && e.Offset is Sequence)

@@ -20,7 +20,7 @@ namespace MemGrowth.Analytics.ReadModel;
 /// </remarks>
 public sealed class ReadModelStore
 {
-    /// <summary>The offset row of the projection that follows the "leak" tag.</summary>
+    /// <summary>The offset row of the projection of the journal's leak events.</summary>
     public const string LeakProjection = "leaks";
 
     private const int MaxAttempts = 5;
@@ -158,13 +158,10 @@ public sealed class ReadModelStore
             }
         }
 
-        foreach (var (id, next) in rows)
+        var writes = rows.Where(p => p.Value is not null && !ReferenceEquals(p.Value, read[p.Key])).Select(p => (read[p.Key], p.Value!)).ToList();
+        if (!await WriteRowsAsync(connection, transaction, writes, ct).ConfigureAwait(false))
         {
-            var previous = read[id];
-            if (next is not null && !ReferenceEquals(next, previous) && !await WriteRowAsync(connection, transaction, previous, next, ct).ConfigureAwait(false))
-            {
-                return null;
-            }
+            return null;
         }
 
         foreach (var chunk in reports.Chunk(RowsPerStatement))
@@ -206,25 +203,71 @@ public sealed class ReadModelStore
         return rows;
     }
 
-    /// <summary>Inserts the row, or replaces the version it was computed from; false when that version is no longer there.</summary>
-    private static async Task<bool> WriteRowAsync(DbConnection connection, DbTransaction transaction, LeakRow? previous, LeakRow next, CancellationToken ct)
+    /// <summary>Leak rows written per batch of statements (27–28 parameters each).</summary>
+    private const int RowsPerBatch = 500;
+
+    private static readonly string InsertRow =
+        $"INSERT INTO leak_rows ({RowMapping.LeakColumns}) VALUES ({RowMapping.Placeholders(27)}) ON CONFLICT (persistence_id) DO NOTHING";
+
+    private static readonly string UpdateRow =
+        "UPDATE leak_rows SET " + string.Join(", ", RowMapping.LeakColumns.Split(", ").Skip(1).Select((c, i) => $"{c} = @p{i + 1}")) +
+        " WHERE persistence_id = @p0 AND last_sequence_nr = @previous";
+
+    /// <summary>
+    /// Inserts each row, or replaces the version it was computed from; false when any such version is no
+    /// longer there. Where the provider batches statements (PostgreSQL) the rows go in one round trip per
+    /// <see cref="RowsPerBatch"/>, each statement still checked on its own: one write per leak, a
+    /// thousand leaks a batch, was the projection's bottleneck. SQLite runs in-process: one at a time.
+    /// </summary>
+    private static async Task<bool> WriteRowsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(LeakRow? Previous, LeakRow Next)> writes, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        RowMapping.AddLeak(command, next);
-        if (previous is null)
+        if (!connection.CanCreateBatch)
         {
-            command.CommandText = $"INSERT INTO leak_rows ({RowMapping.LeakColumns}) VALUES ({RowMapping.Placeholders(27)}) ON CONFLICT (persistence_id) DO NOTHING";
-        }
-        else
-        {
-            var columns = RowMapping.LeakColumns.Split(", ");
-            var assignments = string.Join(", ", columns.Skip(1).Select((c, i) => $"{c} = @p{i + 1}"));
-            command.CommandText = $"UPDATE leak_rows SET {assignments} WHERE persistence_id = @p0 AND last_sequence_nr = @previous";
-            RowMapping.Add(command, "@previous", previous.LastSequenceNr);
+            foreach (var (previous, next) in writes)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = previous is null ? InsertRow : UpdateRow;
+                RowMapping.AddLeak(command, next);
+                if (previous is not null)
+                {
+                    RowMapping.Add(command, "@previous", previous.LastSequenceNr);
+                }
+
+                if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) != 1)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        foreach (var chunk in writes.Chunk(RowsPerBatch))
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var (previous, next) in chunk)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = previous is null ? InsertRow : UpdateRow;
+                RowMapping.AddLeak(command, next);
+                if (previous is not null)
+                {
+                    RowMapping.Add(command, "@previous", previous.LastSequenceNr);
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (batch.BatchCommands.Any(c => c.RecordsAffected != 1))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static async Task InsertReportsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ReportRow> reports, CancellationToken ct)

@@ -71,6 +71,24 @@ internal static class RowMapping
         command.Parameters.Add(parameter);
     }
 
+    /// <summary>The leak row's values as parameters @p0…@p26 of one statement of a batch.</summary>
+    public static void AddLeak(DbBatchCommand command, LeakRow row)
+    {
+        var values = LeakValues(row);
+        for (var i = 0; i < values.Length; i++)
+        {
+            Add(command, "@p" + i, values[i]);
+        }
+    }
+
+    public static void Add(DbBatchCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
     public static long Ticks(DateTimeOffset time) => time.UtcTicks;
 
     private static long? Ticks(DateTimeOffset? time) => time?.UtcTicks;

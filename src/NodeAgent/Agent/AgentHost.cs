@@ -161,6 +161,8 @@ internal sealed class AgentHost : IAsyncDisposable
             throw new ArgumentException($"data-dir {dir}: {e.Message} (give another with --data-dir, or \"\" to keep no history)", e);
         }
 
+        var connectionString = HistoryConnectionString(dir);
+        JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
         return config
             .WithFallback(ConfigurationFactory.ParseString("""
                 akka.persistence.query.journal.sql {
@@ -168,7 +170,7 @@ internal sealed class AgentHost : IAsyncDisposable
                   journal-sequence-retrieval.query-delay = 1s
                 }
                 """))
-            .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, HistoryConnectionString(dir)));
+            .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
     }
 
     public IActorRef Supervisor => _supervisor;

@@ -37,6 +37,7 @@ internal static class AnalyticsCommand
         PortCheck.RequireFree(fleet.Hostname, fleet.AnalyticsPort, "analytics cluster port");
         PortCheck.RequireFree(fleet.ApiBind, fleet.ApiPort, "history API port");
         await DatabaseCheck.RequireAsync(fleet.Database, fleet.ConnectionString, ct).ConfigureAwait(false);
+        JournalUpgrade.AddTagsColumn(fleet.Database, fleet.ConnectionString);
 
         var system = FleetSystem.Create(fleet, LeakSharding.AnalyticsRole, fleet.AnalyticsPort, JournalConfig.Load(fleet.Database, fleet.ConnectionString));
         HistoryApi? api = null;

@@ -76,6 +76,7 @@ internal static class LeaksCommand
 
     private static async Task CatchUpAsync(ReadModelStore store, string connectionString, CancellationToken ct)
     {
+        JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
         var config = ConfigurationFactory.ParseString(MessageSerializer.Config + "\nakka.loglevel = WARNING")
             .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
         using var system = ActorSystem.Create("memgrowth-leaks", config);
