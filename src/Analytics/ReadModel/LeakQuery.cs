@@ -109,12 +109,19 @@ public sealed class LeakQuery
         List<SampleRow> sampleRows = [];
         if (samples > 0)
         {
-            // The newest by the key's order (report, then place in it), an index range scan backwards.
+            // Newest report first (a backwards range scan of the key), until enough samples are read.
             await using var samplesCommand = connection.CreateCommand();
-            samplesCommand.CommandText = $"SELECT {RowMapping.SampleColumns} FROM leak_samples WHERE persistence_id = @id ORDER BY sequence_nr DESC, sample_index DESC LIMIT @limit";
+            samplesCommand.CommandText = "SELECT persistence_id, sequence_nr, samples, data FROM leak_sample_sets WHERE persistence_id = @id ORDER BY sequence_nr DESC";
             RowMapping.Add(samplesCommand, "@id", persistenceId);
-            RowMapping.Add(samplesCommand, "@limit", samples);
-            sampleRows = await ReadAllAsync(samplesCommand, RowMapping.ReadSample, ct).ConfigureAwait(false);
+            await using (var reader = await samplesCommand.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                while (sampleRows.Count < samples && await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    var set = new SampleSet(reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3));
+                    sampleRows.AddRange(set.Rows().Reverse().Take(samples - sampleRows.Count));
+                }
+            }
+
             sampleRows.Reverse();
         }
 

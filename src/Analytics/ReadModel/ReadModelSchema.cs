@@ -61,18 +61,14 @@ internal static class ReadModelSchema
           PRIMARY KEY (persistence_id, sequence_nr)
         )
         """,
-        // The samples behind each report, read per leak newest first: the key is that index.
+        // The samples behind each report, one row per report (see SampleSet), read per leak newest first.
         """
-        CREATE TABLE IF NOT EXISTS leak_samples (
+        CREATE TABLE IF NOT EXISTS leak_sample_sets (
           persistence_id TEXT NOT NULL,
           sequence_nr BIGINT NOT NULL,
-          sample_index INTEGER NOT NULL,
-          sampled BIGINT NOT NULL,
-          rss_bytes BIGINT NOT NULL,
-          anon_bytes BIGINT NOT NULL,
-          file_bytes BIGINT NOT NULL,
-          swap_bytes BIGINT NOT NULL,
-          PRIMARY KEY (persistence_id, sequence_nr, sample_index)
+          samples INTEGER NOT NULL,
+          data TEXT NOT NULL,
+          PRIMARY KEY (persistence_id, sequence_nr)
         )
         """,
         """

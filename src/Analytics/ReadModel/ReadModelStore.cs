@@ -125,8 +125,8 @@ public sealed class ReadModelStore
     /// <summary>Rows read, or report rows inserted, per statement (10–27 parameters each: well within every provider's limit).</summary>
     private const int RowsPerStatement = 500;
 
-    /// <summary>Sample rows inserted per statement (about 80 bytes of SQL each, a parameter per leak).</summary>
-    private const int SamplesPerStatement = 1000;
+    /// <summary>Sample sets inserted per statement (a few KiB of SQL at most each, a parameter per leak).</summary>
+    private const int SampleSetsPerStatement = 200;
 
     /// <summary>
     /// The batch applied within the transaction, or null when a leak row changed under it (another writer).
@@ -138,7 +138,7 @@ public sealed class ReadModelStore
         var read = await ReadRowsAsync(connection, transaction, batch.Select(e => e.PersistenceId).Distinct(StringComparer.Ordinal).ToList(), ct).ConfigureAwait(false);
         var rows = new Dictionary<string, LeakRow?>(read, StringComparer.Ordinal);
         var reports = new List<ReportRow>();
-        var samples = new List<SampleRow>();
+        var samples = new List<SampleSet>();
         var applied = 0;
         foreach (var e in batch)
         {
@@ -151,7 +151,10 @@ public sealed class ReadModelStore
                     reports.Add(report);
                 }
 
-                samples.AddRange(SampleRow.Of(e.PersistenceId, e.SequenceNr, e.Event));
+                if (SampleSet.Of(e.PersistenceId, e.SequenceNr, e.Event) is { } set)
+                {
+                    samples.Add(set);
+                }
 
                 applied++;
                 rows[e.PersistenceId] = next;
@@ -169,7 +172,7 @@ public sealed class ReadModelStore
             await InsertReportsAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
         }
 
-        foreach (var chunk in samples.Chunk(SamplesPerStatement))
+        foreach (var chunk in samples.Chunk(SampleSetsPerStatement))
         {
             await InsertSamplesAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
         }
@@ -290,18 +293,18 @@ public sealed class ReadModelStore
     }
 
     /// <summary>
-    /// Samples are many (a few to a hundred per report), so their numbers go in as literals (invariant
-    /// integers: nothing to escape) and only the persistence ids as parameters, one per leak in the chunk.
+    /// Sample sets go in as literals beside a parameter per leak: their data is digits, commas and
+    /// semicolons only (<see cref="SampleSet"/>), so a statement carries many without a parameter each.
     /// </summary>
-    private static async Task InsertSamplesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SampleRow> samples, CancellationToken ct)
+    private static async Task InsertSamplesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SampleSet> sets, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sql = new StringBuilder($"INSERT INTO leak_samples ({RowMapping.SampleColumns}) VALUES ");
-        for (var i = 0; i < samples.Count; i++)
+        var sql = new StringBuilder("INSERT INTO leak_sample_sets (persistence_id, sequence_nr, samples, data) VALUES ");
+        for (var i = 0; i < sets.Count; i++)
         {
-            var s = samples[i];
+            var s = sets[i];
             if (!ids.TryGetValue(s.PersistenceId, out var id))
             {
                 id = "@s" + ids.Count;
@@ -309,10 +312,10 @@ public sealed class ReadModelStore
                 RowMapping.Add(command, id, s.PersistenceId);
             }
 
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}({id}, {s.SequenceNr}, {s.Index}, {RowMapping.Ticks(s.Time)}, {s.RssBytes}, {s.AnonBytes}, {s.FileBytes}, {s.SwapBytes})");
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({id}, {s.SequenceNr}, {s.Count}, '{s.Data}')");
         }
 
-        command.CommandText = sql.Append(" ON CONFLICT (persistence_id, sequence_nr, sample_index) DO NOTHING").ToString();
+        command.CommandText = sql.Append(" ON CONFLICT (persistence_id, sequence_nr) DO NOTHING").ToString();
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

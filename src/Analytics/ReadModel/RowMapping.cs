@@ -16,8 +16,6 @@ internal static class RowMapping
     public const string ReportColumns =
         "persistence_id, sequence_nr, kind, reported, pattern, bytes_per_second, confidence, rss_bytes, memory_limit_bytes, seconds_to_limit";
 
-    public const string SampleColumns = "persistence_id, sequence_nr, sample_index, sampled, rss_bytes, anon_bytes, file_bytes, swap_bytes";
-
     public static LeakRow ReadLeak(DbDataReader r)
     {
         var leak = new LeakId(r.GetString(3), r.GetInt32(4), unchecked((ulong)r.GetInt64(5)));
@@ -31,9 +29,6 @@ internal static class RowMapping
     public static ReportRow ReadReport(DbDataReader r) => new(
         r.GetString(0), r.GetInt64(1), SnakeCase.Parse<ReportKind>(r.GetString(2)), Time(r, 3), SnakeCase.Parse<GrowthPattern>(r.GetString(4)),
         r.GetDouble(5), r.GetDouble(6), r.GetInt64(7), NullableLong(r, 8), NullableDouble(r, 9));
-
-    public static SampleRow ReadSample(DbDataReader r) => new(
-        r.GetString(0), r.GetInt64(1), r.GetInt32(2), Time(r, 3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7));
 
     /// <summary>The leak row's values, in <see cref="LeakColumns"/> order, as parameters @p0…@p26.</summary>
     public static void AddLeak(DbCommand command, LeakRow row) => AddAll(command, LeakValues(row));
@@ -55,10 +50,6 @@ internal static class RowMapping
     public static object?[] ReportValues(ReportRow row) =>
         [row.PersistenceId, row.SequenceNr, SnakeCase.Name(row.Kind), Ticks(row.Time), SnakeCase.Name(row.Pattern), row.BytesPerSecond,
             row.Confidence, row.RssBytes, row.MemoryLimitBytes, row.SecondsToLimit];
-
-    /// <summary>The sample row's column values, in <see cref="SampleColumns"/> order.</summary>
-    public static object?[] SampleValues(SampleRow row) =>
-        [row.PersistenceId, row.SequenceNr, row.Index, Ticks(row.Time), row.RssBytes, row.AnonBytes, row.FileBytes, row.SwapBytes];
 
     /// <summary>"@p0, @p1, …" for <paramref name="count"/> parameters.</summary>
     public static string Placeholders(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => "@p" + i));

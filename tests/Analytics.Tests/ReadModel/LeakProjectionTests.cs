@@ -80,7 +80,7 @@ public sealed class LeakProjectionTests
             Assert.Equal(Detections.Samples(-6, 31).Select(s => s.Time), sampled!.Samples.Select(s => s.Time));
             Assert.Equal(Enumerable.Repeat(1L, 7).Concat(Enumerable.Repeat(2L, 31)), sampled.Samples.Select(s => s.SequenceNr));
             Assert.Equal(((100L + 31) << 20, (90L + 31) << 20, 10L << 20, 31L), sampled.Samples[^1] is var l ? (l.RssBytes, l.AnonBytes, l.FileBytes, l.SwapBytes) : default);
-            Assert.Equal(38, database.Scalar("SELECT COUNT(*) FROM leak_samples"));
+            Assert.Equal(38, database.Scalar("SELECT SUM(samples) FROM leak_sample_sets"));
         }
     }
 
