@@ -80,7 +80,7 @@ internal static class OverheadReport
     {
         Line(w, $"## 4. Agent cost with {g.Growers} growers");
         Line(w);
-        Line(w, $"{g.Growers} × `memgrowth grow --pattern linear --rate 1` under `memgrowth run --source {g.Source}`; CPU is utime+stime of the agent over {F(g.Seconds, 1)} s, RSS is VmRSS at the end.");
+        Line(w, $"{g.Growers} × `memgrowth grow --pattern linear --rate 1` under `memgrowth run --source {g.Source}` (leak history and API on, as by default); CPU is utime+stime of the agent over {F(g.Seconds, 1)} s from 3 s after it was ready, so it includes the history's start-up (its code compiled as the first leaks are journaled); RSS is VmRSS at the end.");
         Line(w);
         Line(w, "| source | growers alive | tracked processes | CPU % of one core | RSS MiB | probe samples/s | events/s received |");
         Line(w, "|---|---:|---:|---:|---:|---:|---:|");
@@ -92,7 +92,7 @@ internal static class OverheadReport
     {
         Line(w, "## 5. BPF vs procfs at the same resolution (1 s)");
         Line(w);
-        Line(w, $"{bpf.Idle} idle processes (`sleep`) and {bpf.Growers} growers; each agent measured over {F(bpf.Seconds, 1)} s after it was ready. " +
+        Line(w, $"{bpf.Idle} idle processes (`sleep`) and {bpf.Growers} growers; each agent (leak history and API on, as by default) measured over {F(bpf.Seconds, 1)} s after 30 s of warm-up, in steady state. " +
             "The probe's in-kernel time is charged to the processes whose memory moves, not to the agent: parts 1 and 2 measure it.");
         Line(w);
         Line(w, "| source | growers alive | tracked processes | CPU % of one core | RSS MiB | events/s received |");
