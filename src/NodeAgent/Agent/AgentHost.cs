@@ -106,7 +106,7 @@ internal sealed class AgentHost : IAsyncDisposable
     {
         _historyLock = HistoryLock.TryAcquire(dir, out var holder)
             ?? throw new ArgumentException($"data-dir {dir} is in use by another memgrowth{(holder > 0 ? $" (pid {holder})" : "")}: stop it, or give this one another --data-dir (\"\" for none)");
-        var outbox = Outbox.Open(Path.Combine(dir, "outbox"), StandaloneOutboxBytes);
+        var outbox = Outbox.Open(Path.Combine(dir, "history-outbox"), StandaloneOutboxBytes);
         var leaks = _system.ActorOf(LeakRegion.Props(), "leaks");
         _trends = _system.ActorOf(TrendRegion.Props(), "trends");
         Delivery = _system.ActorOf(
