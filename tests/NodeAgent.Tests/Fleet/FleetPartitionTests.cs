@@ -51,9 +51,13 @@ public sealed class FleetPartitionTests
 
             net.Cut();
             await agent.WaitForLineAsync(l => l.Contains("removed from the fleet cluster", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
-            using (var grower = AgentProcess.StartMemgrowth("grow", "--pattern", "linear", "--rate", "2", "--duration", "8"))
+            using (var grower = AgentProcess.StartMemgrowth("grow", "--pattern", "linear", "--rate", "2", "--duration", "60"))
             {
                 await WaitUntil(() => Jsonl.Lines(jsonl).Any(l => l.Type == "growth_detected" && l.Pid == grower.Id), TimeSpan.FromSeconds(30), "no detection during the cut");
+
+                // Killed while still leaking (a grower that ends by itself frees its memory first, and its
+                // leak may resolve before it exits): the leak ends with the process.
+                grower.Kill();
                 Assert.True(grower.WaitForExit(60_000));
                 await WaitUntil(() => Jsonl.Lines(jsonl).Any(l => l.Type == "process_exited" && l.Pid == grower.Id), TimeSpan.FromSeconds(30), "no exit during the cut");
                 Assert.Empty(await ManifestsAsync(db, grower.Id));
