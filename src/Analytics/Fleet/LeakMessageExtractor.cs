@@ -27,6 +27,7 @@ public sealed class LeakMessageExtractor : IMessageExtractor
     public string? EntityId(object message) => message switch
     {
         DeliverDetection m => LeakId.Of(m.Detection).ToString(),
+        DeliverDetections m => m.Leak.ToString(),
         Detection d => LeakId.Of(d).ToString(),
         OomKill k => k.Leak.ToString(),
         GetLeak g => g.Leak.ToString(),

@@ -42,6 +42,7 @@ public sealed class LeakEntity : ReceivePersistentActor
             "{0}: snapshots before event {1} not deleted; the next snapshot's deletion takes them too", PersistenceId, failed.Criteria.MaxSequenceNr + 1));
         Command<Detection>(d => Handle(LeakDecider.Decide(_state, d), new LeakAck(Leak, d.Time, 0)));
         Command<DeliverDetection>(m => Handle(LeakDecider.Decide(_state, m.Detection), new DetectionAck(m.Producer, m.Seq)));
+        Command<DeliverDetections>(m => Handle(DecideAll(m.Detections), new DetectionsAck(m.Producer, m.Seqs)));
         Command<OomKill>(k => Handle(LeakDecider.DecideOomKill(_state, k.Time), new LeakAck(Leak, k.Time, 0)));
         Command<GetLeak>(_ => Sender.Tell(new LeakSnapshot(Leak, _state, LastSequenceNr)));
     }
@@ -53,6 +54,26 @@ public sealed class LeakEntity : ReceivePersistentActor
     public static string PersistenceIdOf(LeakId leak) => "leak-" + leak;
 
     public static Props Props(LeakId leak) => Akka.Actor.Props.Create(() => new LeakEntity(leak));
+
+    /// <summary>
+    /// What a batch of detections means, in order: each decided on the state the ones before it leave, as
+    /// if they had come one at a time (a duplicate within the batch yields nothing, as one across batches does). A batch holds one leak's detections only (<see cref="DeliverDetections"/> refuses others).
+    /// </summary>
+    private List<LeakEvent> DecideAll(IReadOnlyList<Detection> detections)
+    {
+        var events = new List<LeakEvent>(detections.Count + 1);
+        var state = _state;
+        foreach (var d in detections)
+        {
+            foreach (var e in LeakDecider.Decide(state, d))
+            {
+                events.Add(e);
+                state = LeakState.Apply(state, e);
+            }
+        }
+
+        return events;
+    }
 
     /// <summary>Journals the events, then acks: only what is safely stored is acknowledged.</summary>
     private void Handle(IReadOnlyList<LeakEvent> events, object ack)

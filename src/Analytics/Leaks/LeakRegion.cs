@@ -6,7 +6,7 @@ namespace MemGrowth.Analytics.Leaks;
 /// <summary>
 /// The leak entities of a standalone node: one child <see cref="LeakEntity"/> per leak, created on its first
 /// message. Detections told to it are fire-and-forget (the entity's acks end here); a <see cref="DeliverDetection"/>
-/// and <see cref="GetLeak"/> are forwarded, so the sender gets the ack or the reply. A fleet shards the same entities across analytics nodes instead.
+/// or <see cref="DeliverDetections"/> and <see cref="GetLeak"/> are forwarded, so the sender gets the ack or the reply. A fleet shards the same entities across analytics nodes instead.
 /// </summary>
 public sealed class LeakRegion : ReceiveActor
 {
@@ -14,6 +14,7 @@ public sealed class LeakRegion : ReceiveActor
     {
         Receive<Detection>(d => EntityOf(LeakId.Of(d)).Tell(d, Self));
         Receive<DeliverDetection>(m => EntityOf(LeakId.Of(m.Detection)).Forward(m));
+        Receive<DeliverDetections>(m => EntityOf(m.Leak).Forward(m));
         Receive<OomKill>(k => EntityOf(k.Leak).Tell(k, Self));
         Receive<GetLeak>(g => EntityOf(g.Leak).Forward(g));
         Receive<LeakAck>(_ => { });

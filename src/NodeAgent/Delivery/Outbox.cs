@@ -100,6 +100,9 @@ internal sealed class Outbox : IDisposable
 
     public bool IsPending(long seq) => _pending.ContainsKey(seq);
 
+    /// <summary>Bytes of a pending detection as journaled (its JSON).</summary>
+    public int SizeOf(long seq) => _pending[seq].Length;
+
     /// <summary>An analytics node journaled <paramref name="seq"/>: forget it. Unknown or repeated acks are ignored.</summary>
     public void Ack(long seq)
     {

@@ -22,11 +22,13 @@ internal sealed record DeliveryStatus(
 
 /// <summary>
 /// At-least-once delivery of an agent's detections to their sharded leak entities: every detection is
-/// first appended to the on-disk <see cref="Outbox"/>, then sent (as <see cref="DeliverDetection"/>) through
-/// the sharding proxy, and sent again (after <c>resendAfter</c>, then twice as long each time, up to 16×)
-/// until its entity acknowledges that it is journaled. A leak's detections go one at a time, in order (the entity keeps the newest and drops
-/// anything older as a duplicate); at most <c>maxInFlight</c> across leaks. While no analytics node answers,
-/// the agent keeps detecting, the outbox fills (bounded), and the log says so.
+/// first appended to the on-disk <see cref="Outbox"/>, then sent through the sharding proxy, and sent again
+/// (after <c>resendAfter</c>, then twice as long each time, up to 16×) until its entity acknowledges that it
+/// is journaled. A leak has one send in flight at a time, in order (the entity keeps the newest and drops
+/// anything older as a duplicate): its oldest detection as a <see cref="DeliverDetection"/>, or, when more
+/// wait, up to <see cref="MaxBatch"/> of them (<see cref="MaxBatchBytes"/>) as one <see cref="DeliverDetections"/>,
+/// journaled in one write and settled by one ack; at most <c>maxInFlight</c> leaks in flight. While no
+/// analytics node answers, the agent keeps detecting, the outbox fills (bounded), and the log says so.
 /// </summary>
 internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 {
@@ -34,6 +36,12 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ComplainEvery = TimeSpan.FromSeconds(30);
     private const int MaxLatencySamples = 1 << 20;
+
+    /// <summary>Most detections one send carries: a leak's backlog goes in a few writes, each ack settling many.</summary>
+    internal const int MaxBatch = 64;
+
+    /// <summary>Most bytes (as journaled) of one batch: well under remoting's 128,000-byte frame.</summary>
+    internal const int MaxBatchBytes = 64 << 10;
 
     private readonly Outbox _outbox;
     private IActorRef _region;
@@ -43,7 +51,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
     private readonly string _receiver;
     private readonly Dictionary<string, Queue<long>> _byLeak = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, (string Leak, long SentAt, int Sends)> _inFlight = new();
+    private readonly Dictionary<long, Send> _inFlight = new();
     private readonly Dictionary<long, long> _appendedAt = new();
     private readonly Queue<string> _waiting = new();
     private readonly HashSet<string> _isWaiting = new(StringComparer.Ordinal);
@@ -52,6 +60,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private long _acked;
     private long _resent;
     private long _unsynced;
+    private int _inFlightDetections;
     private long _stalledSince = -1;
     private long _complainedAt = long.MinValue;
 
@@ -67,7 +76,8 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         _logger = logger;
 
         Receive<Detection>(OnDetection);
-        Receive<DetectionAck>(OnAck);
+        Receive<DetectionAck>(ack => OnAck(ack.Producer, [ack.Seq]));
+        Receive<DetectionsAck>(ack => OnAck(ack.Producer, ack.Seqs));
         Receive<UseRegion>(OnUseRegion);
         Receive<Tick>(_ => OnTick());
         Receive<GetDeliveryStatus>(_ => Sender.Tell(Status()));
@@ -149,27 +159,53 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
             return;
         }
 
-        var seq = queue.Peek();
-        _inFlight[seq] = (leak, Stopwatch.GetTimestamp(), 1);
-        _region.Tell(new DeliverDetection(_producer, seq, _outbox.Get(seq)), Self);
+        var seqs = new List<long>(Math.Min(queue.Count, MaxBatch));
+        var bytes = 0;
+        foreach (var seq in queue)
+        {
+            bytes += _outbox.SizeOf(seq);
+            if (seqs.Count == MaxBatch || (seqs.Count > 0 && bytes > MaxBatchBytes))
+            {
+                break;
+            }
+
+            seqs.Add(seq);
+        }
+
+        var send = new Send(leak, [.. seqs], Stopwatch.GetTimestamp(), 1);
+        _inFlight[send.Seqs[0]] = send;
+        _inFlightDetections += send.Seqs.Length;
+        Tell(send);
     }
 
-    private void OnAck(DetectionAck ack)
+    private void Tell(Send send) => _region.Tell(
+        send.Seqs.Length == 1
+            ? new DeliverDetection(_producer, send.Seqs[0], _outbox.Get(send.Seqs[0]))
+            : new DeliverDetections(_producer, send.Seqs, [.. send.Seqs.Select(_outbox.Get)]),
+        Self);
+
+    private void OnAck(string producer, IReadOnlyList<long> seqs)
     {
-        if (ack.Producer != _producer || !_inFlight.Remove(ack.Seq, out var sent))
+        if (producer != _producer || seqs.Count == 0 || !_inFlight.TryGetValue(seqs[0], out var sent) || !sent.Seqs.AsSpan().SequenceEqual([.. seqs]))
         {
             return;
         }
 
-        _outbox.Ack(ack.Seq);
-        _acked++;
-        if (_appendedAt.Remove(ack.Seq, out var appendedAt) && _ackSeconds.Count < MaxLatencySamples)
+        _inFlight.Remove(seqs[0]);
+        _inFlightDetections -= sent.Seqs.Length;
+        var queue = _byLeak[sent.Leak];
+        foreach (var seq in sent.Seqs)
         {
-            _ackSeconds.Add(Stopwatch.GetElapsedTime(appendedAt).TotalSeconds);
+            _outbox.Ack(seq);
+            _acked++;
+            if (_appendedAt.Remove(seq, out var appendedAt) && _ackSeconds.Count < MaxLatencySamples)
+            {
+                _ackSeconds.Add(Stopwatch.GetElapsedTime(appendedAt).TotalSeconds);
+            }
+
+            queue.Dequeue();
         }
 
-        var queue = _byLeak[sent.Leak];
-        queue.Dequeue();
         if (queue.Count == 0)
         {
             _byLeak.Remove(sent.Leak);
@@ -204,12 +240,11 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     {
         _region = use.Region;
         var now = Stopwatch.GetTimestamp();
-        foreach (var seq in _inFlight.Keys.ToList())
+        foreach (var send in _inFlight.Values)
         {
-            var (leak, _, sends) = _inFlight[seq];
-            _inFlight[seq] = (leak, now, sends);
-            _region.Tell(new DeliverDetection(_producer, seq, _outbox.Get(seq)), Self);
-            _resent++;
+            send.SentAt = now;
+            Tell(send);
+            _resent += send.Seqs.Length;
         }
     }
 
@@ -222,13 +257,13 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         }
 
         var now = Stopwatch.GetTimestamp();
-        var late = _inFlight.Where(p => Stopwatch.GetElapsedTime(p.Value.SentAt, now) >= ResendWait(p.Value.Sends)).Select(p => p.Key).ToList();
-        foreach (var seq in late)
+        var late = _inFlight.Values.Where(send => Stopwatch.GetElapsedTime(send.SentAt, now) >= ResendWait(send.Sends)).ToList();
+        foreach (var send in late)
         {
-            var (leak, _, sends) = _inFlight[seq];
-            _inFlight[seq] = (leak, now, sends + 1);
-            _region.Tell(new DeliverDetection(_producer, seq, _outbox.Get(seq)), Self);
-            _resent++;
+            send.SentAt = now;
+            send.Sends++;
+            Tell(send);
+            _resent += send.Seqs.Length;
         }
 
         if (late.Count > 0 && _stalledSince < 0)
@@ -257,7 +292,19 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         var oldest = _outbox.PendingCount == 0 ? 0 : Stopwatch.GetElapsedTime(_appendedAt[_outbox.PendingSeqs.First()]).TotalSeconds;
         var latencies = _ackSeconds.ToArray();
         _ackSeconds.Clear();
-        return new DeliveryStatus(_outbox.PendingCount, _outbox.PendingBytes, _outbox.MaxBytes, _inFlight.Count, _appended, _acked, _resent, _outbox.Dropped, oldest, latencies);
+        return new DeliveryStatus(_outbox.PendingCount, _outbox.PendingBytes, _outbox.MaxBytes, _inFlightDetections, _appended, _acked, _resent, _outbox.Dropped, oldest, latencies);
+    }
+
+    /// <summary>One leak's detections in flight (its oldest pending ones, in order), sent <see cref="Sends"/> times.</summary>
+    private sealed class Send(string leak, long[] seqs, long sentAt, int sends)
+    {
+        public string Leak { get; } = leak;
+
+        public long[] Seqs { get; } = seqs;
+
+        public long SentAt { get; set; } = sentAt;
+
+        public int Sends { get; set; } = sends;
     }
 
     private sealed record Tick

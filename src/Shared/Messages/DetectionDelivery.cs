@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MemGrowth.Shared.Messages;
 
 /// <summary>
@@ -12,3 +14,59 @@ public sealed record DeliverDetection(string Producer, long Seq, Detection Detec
 /// way the producer may forget <paramref name="Seq"/>.
 /// </summary>
 public sealed record DetectionAck(string Producer, long Seq);
+
+/// <summary>
+/// Several detections of one leak, oldest first, each with its outbox sequence number
+/// (<paramref name="Seqs"/>[i] numbers <paramref name="Detections"/>[i]): what a producer with a backlog for a
+/// leak sends instead of one <see cref="DeliverDetection"/> at a time, so the entity journals them in one
+/// write and settles them with one <see cref="DetectionsAck"/>. Compared by content.
+/// </summary>
+public sealed record DeliverDetections
+{
+    public DeliverDetections(string producer, IReadOnlyList<long> seqs, IReadOnlyList<Detection> detections)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentNullException.ThrowIfNull(seqs);
+        ArgumentNullException.ThrowIfNull(detections);
+        if (seqs.Count == 0 || seqs.Count != detections.Count)
+        {
+            throw new ArgumentException($"a batch holds one sequence number per detection and at least one ({seqs.Count} for {detections.Count})", nameof(seqs));
+        }
+
+        var leak = LeakId.Of(detections[0]);
+        if (detections.Any(d => LeakId.Of(d) != leak))
+        {
+            throw new ArgumentException($"a batch holds the detections of one leak ({leak}), not of several", nameof(detections));
+        }
+
+        Producer = producer;
+        Seqs = seqs;
+        Detections = detections;
+    }
+
+    public string Producer { get; }
+
+    public IReadOnlyList<long> Seqs { get; }
+
+    public IReadOnlyList<Detection> Detections { get; }
+
+    /// <summary>The leak every detection of the batch belongs to.</summary>
+    [JsonIgnore]
+    public LeakId Leak => LeakId.Of(Detections[0]);
+
+    public bool Equals(DeliverDetections? other) =>
+        other is not null && Producer == other.Producer && Seqs.SequenceEqual(other.Seqs) && Detections.SequenceEqual(other.Detections);
+
+    public override int GetHashCode() => HashCode.Combine(Producer, Seqs.Count, Seqs[0]);
+}
+
+/// <summary>
+/// The leak entity journaled what a <see cref="DeliverDetections"/> meant (or found its detections
+/// duplicates): the producer may forget every one of <paramref name="Seqs"/>. Compared by content.
+/// </summary>
+public sealed record DetectionsAck(string Producer, IReadOnlyList<long> Seqs)
+{
+    public bool Equals(DetectionsAck? other) => other is not null && Producer == other.Producer && Seqs.SequenceEqual(other.Seqs);
+
+    public override int GetHashCode() => HashCode.Combine(Producer, Seqs.Count);
+}

@@ -29,6 +29,8 @@ public sealed class MessageSerializer : SerializerWithStringManifest
             "MemGrowth.Shared.Messages.LeakEvent, MemGrowth.Shared" = memgrowth
             "MemGrowth.Shared.Messages.DeliverDetection, MemGrowth.Shared" = memgrowth
             "MemGrowth.Shared.Messages.DetectionAck, MemGrowth.Shared" = memgrowth
+            "MemGrowth.Shared.Messages.DeliverDetections, MemGrowth.Shared" = memgrowth
+            "MemGrowth.Shared.Messages.DetectionsAck, MemGrowth.Shared" = memgrowth
           }
           serialization-identifiers {
             "MemGrowth.Shared.Messages.MessageSerializer, MemGrowth.Shared" = 4711
@@ -52,6 +54,8 @@ public sealed class MessageSerializer : SerializerWithStringManifest
         [typeof(LeakEnded)] = "leak-ended.v1",
         [typeof(DeliverDetection)] = "deliver-detection.v1",
         [typeof(DetectionAck)] = "detection-ack.v1",
+        [typeof(DeliverDetections)] = "deliver-detections.v1",
+        [typeof(DetectionsAck)] = "detections-ack.v1",
     };
 
     private static readonly Dictionary<string, Type> TypeOf = ManifestOf.ToDictionary(p => p.Value, p => p.Key);
@@ -104,8 +108,9 @@ public sealed class MessageSerializer : SerializerWithStringManifest
             return JsonSerializer.Deserialize(bytes, type, Options)
                 ?? throw new SerializationException($"a '{manifest}' message deserialized to nothing");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // ArgumentException: JSON of the right shape that a message's constructor refuses (a batch of several leaks).
             throw new SerializationException($"a '{manifest}' message does not read: {e.Message}", e);
         }
     }

@@ -84,6 +84,7 @@ public sealed class LeakMessageExtractorTests
         [
             detection,
             new DeliverDetection("agent-1:/var/lib/memgrowth/outbox", 7, detection),
+            new DeliverDetections("agent-1:/var/lib/memgrowth/outbox", [7, 8], [detection, detection with { Time = detection.Time.AddSeconds(1) }]),
             new OomKill(Leak, Detections.T0),
             new GetLeak(Leak),
         ];
@@ -118,5 +119,6 @@ public sealed class LeakMessageExtractorTests
         Assert.Null(extractor.EntityId("hello"));
         Assert.Null(extractor.ShardId((object)"hello")); // the string overload takes an entity id
         Assert.Null(extractor.EntityId(new DetectionAck("agent-1", 7)));
+        Assert.Null(extractor.EntityId(new DetectionsAck("agent-1", [7, 8])));
     }
 }

@@ -75,6 +75,48 @@ public sealed class LeakEntityPersistenceTests
         await system.Terminate();
     }
 
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task A_batch_is_decided_in_order_journaled_and_acknowledged_once_and_its_redelivery_journals_nothing(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind);
+        var detected = Detect(DetectionKind.GrowthDetected, 0, 0.7);
+        var updated = Detect(DetectionKind.GrowthUpdated, 31, 0.95);
+        var exited = Detect(DetectionKind.ProcessExited, 60, 0.95);
+        using (var system = Start(database))
+        {
+            var entity = system.ActorOf(LeakEntity.Props(_leak));
+            await entity.Ask<DetectionAck>(new DeliverDetection("agent", 1, detected), Timeout);
+
+            // The first again (a resend that crossed its ack), then the rest: each decided on the state the ones before it leave.
+            var batch = new DeliverDetections("agent", [1, 2, 3], [detected, updated, exited]);
+            var ack = await entity.Ask<DetectionsAck>(batch, Timeout);
+            var again = await entity.Ask<DetectionsAck>(batch, Timeout);
+            var snapshot = await entity.Ask<LeakSnapshot>(new GetLeak(_leak), Timeout);
+
+            Assert.Equal(new DetectionsAck("agent", [1, 2, 3]), ack);
+            Assert.Equal(ack, again);
+            Assert.Equal(4, snapshot.LastSequenceNr); // opened, then reported, confirmed (31 s open at 0.95), ended; the redelivery added nothing
+            Assert.Equal(LeakStatus.Exited, snapshot.State!.Status);
+            await system.Terminate();
+        }
+
+        Assert.Equal(["leak-opened.v1", "leak-reported.v1", "leak-confirmed.v1", "leak-ended.v1"], database.JournaledManifests(LeakEntity.PersistenceIdOf(_leak)));
+    }
+
+    [Fact]
+    public void A_batch_holds_one_leaks_detections_each_with_its_sequence_number()
+    {
+        var mine = Detect(DetectionKind.GrowthDetected, 0, 0.7);
+        var other = Detections.Of(new LeakId(_leak.Host, 4243, 599433), DetectionKind.GrowthDetected, 1, 0.7);
+
+        Assert.Throws<ArgumentException>(() => new DeliverDetections("agent", [1, 2], [mine, other]));
+        Assert.Throws<ArgumentException>(() => new DeliverDetections("agent", [1], [mine, mine]));
+        Assert.Throws<ArgumentException>(() => new DeliverDetections("agent", [], []));
+        Assert.Equal(_leak, new DeliverDetections("agent", [7], [mine]).Leak);
+    }
+
     private static ActorSystem Start(TestDatabase database) =>
         ActorSystem.Create("leaks", ConfigurationFactory.ParseString(MessageSerializer.Config).WithFallback(database.Journal));
 

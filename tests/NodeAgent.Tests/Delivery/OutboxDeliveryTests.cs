@@ -27,21 +27,49 @@ public sealed class OutboxDeliveryTests : TestKit
     }
 
     [Fact]
-    public void Should_send_a_leaks_detections_one_at_a_time_in_order()
+    public async Task Should_send_a_leaks_oldest_detection_then_what_waited_behind_it_as_one_batch_in_order()
     {
         var delivery = Start(maxInFlight: 10, resendAfter: Never);
         var sent = Enumerable.Range(0, 3).Select(n => Synthetic.Detection(n, leaks: 1)).ToList();
         sent.ForEach(d => delivery.Tell(d));
 
-        for (var i = 0; i < sent.Count; i++)
-        {
-            var deliver = _region.ExpectMsg<DeliverDetection>();
-            Assert.Equal(new DeliverDetection(Producer, i + 1, sent[i]), deliver);
-            _region.ExpectNoMsg(Quiet); // the next one waits for this one's ack
-            delivery.Tell(new DetectionAck(Producer, deliver.Seq), _region);
-        }
+        Assert.Equal(new DeliverDetection(Producer, 1, sent[0]), _region.ExpectMsg<DeliverDetection>());
+        _region.ExpectNoMsg(Quiet); // the rest wait for this one's ack
+        delivery.Tell(new DetectionAck(Producer, 1), _region);
 
+        Assert.Equal(new DeliverDetections(Producer, [2, 3], [sent[1], sent[2]]), _region.ExpectMsg<DeliverDetections>());
         _region.ExpectNoMsg(Quiet);
+        Assert.Equal((2, 2, 1L), ((await Status(delivery)).Pending, (await Status(delivery)).InFlight, (await Status(delivery)).Acked));
+
+        delivery.Tell(new DetectionsAck(Producer, [2, 3]), _region);
+        var status = await Status(delivery);
+        Assert.Equal((0, 0, 3L), (status.Pending, status.InFlight, status.Acked));
+        _region.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public async Task Should_bound_a_batch_and_settle_it_only_by_an_ack_naming_all_of_it()
+    {
+        var delivery = Start(maxInFlight: 10, resendAfter: Never);
+        var sent = Enumerable.Range(0, 1 + OutboxDelivery.MaxBatch + 5).Select(n => Synthetic.Detection(n, leaks: 1)).ToList();
+        sent.ForEach(d => delivery.Tell(d));
+        Assert.Equal(1, _region.ExpectMsg<DeliverDetection>().Seq);
+        delivery.Tell(new DetectionAck(Producer, 1));
+
+        var full = _region.ExpectMsg<DeliverDetections>();
+        Assert.Equal(Enumerable.Range(2, OutboxDelivery.MaxBatch).Select(n => (long)n), full.Seqs);
+        Assert.Equal(sent.Skip(1).Take(OutboxDelivery.MaxBatch), full.Detections);
+
+        delivery.Tell(new DetectionsAck(Producer, full.Seqs.Take(10).ToList())); // part of the batch: settles nothing
+        delivery.Tell(new DetectionAck(Producer, full.Seqs[0]));
+        _region.ExpectNoMsg(Quiet);
+        Assert.Equal((OutboxDelivery.MaxBatch + 5, 1L), ((await Status(delivery)).Pending, (await Status(delivery)).Acked));
+
+        delivery.Tell(new DetectionsAck(Producer, full.Seqs));
+        var rest = _region.ExpectMsg<DeliverDetections>();
+        Assert.Equal(Enumerable.Range(2 + OutboxDelivery.MaxBatch, 5).Select(n => (long)n), rest.Seqs);
+        delivery.Tell(new DetectionsAck(Producer, rest.Seqs));
+        Assert.Equal((0, (long)sent.Count), ((await Status(delivery)).Pending, (await Status(delivery)).Acked));
     }
 
     [Fact]
@@ -194,18 +222,16 @@ public sealed class OutboxDeliveryTests : TestKit
 
         Assert.Equal(1, _region.ExpectMsg<DeliverDetection>(TimeSpan.FromSeconds(3)).Seq); // a resend
         delivery.Tell(new DetectionAck(Producer, 1));
-        Assert.Equal(2, _region.FishForMessage<DeliverDetection>(d => d.Seq == 2, TimeSpan.FromSeconds(3)).Seq);
-        delivery.Tell(new DetectionAck(Producer, 2));
-        Assert.Equal(3, _region.FishForMessage<DeliverDetection>(d => d.Seq == 3, TimeSpan.FromSeconds(3)).Seq);
+        Assert.Equal([2L, 3L], _region.FishForMessage<DeliverDetections>(_ => true, TimeSpan.FromSeconds(3)).Seqs);
 
         status = await Status(delivery);
-        Assert.Equal((1, (long)record, 1, 3L, 2L, 2L), (status.Pending, status.PendingBytes, status.InFlight, status.Appended, status.Acked, status.Dropped));
+        Assert.Equal((2, 2L * record, 2, 3L, 1L, 2L), (status.Pending, status.PendingBytes, status.InFlight, status.Appended, status.Acked, status.Dropped));
         Assert.True(status.Resent >= 1);
-        Assert.Equal(2, status.AckSeconds.Count);
+        Assert.Single(status.AckSeconds);
         Assert.All(status.AckSeconds, s => Assert.InRange(s, 0, 30));
         Assert.Empty((await Status(delivery)).AckSeconds); // drained by asking
 
-        delivery.Tell(new DetectionAck(Producer, 3));
+        delivery.Tell(new DetectionsAck(Producer, [2, 3]));
         status = await Status(delivery);
         Assert.Equal((0, 0L, 0, 3L, 0.0), (status.Pending, status.PendingBytes, status.InFlight, status.Acked, status.OldestPendingSeconds));
     }

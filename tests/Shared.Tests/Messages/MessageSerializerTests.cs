@@ -42,6 +42,8 @@ public sealed class MessageSerializerTests : IDisposable
         new DeliverDetection("web-1:/var/lib/memgrowth/outbox", 17, Detected),
         new DeliverDetection("web-1:/var/lib/memgrowth/outbox", 18, Detected with { Samples = Samples }),
         new DetectionAck("web-1:/var/lib/memgrowth/outbox", 17),
+        new DeliverDetections("web-1:/var/lib/memgrowth/outbox", [19, 23], [Detected with { Samples = Samples }, Detected with { Time = T0.AddSeconds(5) }]),
+        new DetectionsAck("web-1:/var/lib/memgrowth/outbox", [19, 23]),
         new LeakOpened(Leak, T0, T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", "0123abcd", "api.service", T0.AddSeconds(-6), Report),
         new LeakOpened(Leak, T0, T0.AddMinutes(-5), "api", "/usr/bin/api", null, null, "api", T0.AddSeconds(-6), Report, Samples),
         new LeakReported(Leak, T0.AddSeconds(5), Report, Reopened: true),
@@ -135,6 +137,23 @@ public sealed class MessageSerializerTests : IDisposable
 
         Assert.Equal(golden, Encoding.UTF8.GetString(serializer.ToBinary(OomKilled)));
         Assert.Equal(OomKilled, serializer.FromBinary(Encoding.UTF8.GetBytes(golden), "detection.v1"));
+    }
+
+    [Fact]
+    public void A_batch_of_one_leaks_detections_has_a_golden_v1_form_and_one_of_several_leaks_is_refused()
+    {
+        const string detection = """{"kind":"process_oom_killed","time":"2026-11-24T09:00:00+00:00","host":"web-1","process":{"pid":4242,"start_ticks":599433},"start_time":"2026-11-24T08:55:00+00:00","comm":"api","cmdline":"/usr/bin/api","cgroup":"/memgrowth-test","container_id":null,"pattern":"linear","growth_bytes_per_second":8388608,"confidence":0.97,"rss_bytes":67108864,"anon_bytes":66060288,"file_bytes":1048576,"shmem_bytes":0,"swap_bytes":0,"first_seen":"2026-11-24T08:55:00+00:00","growth_started":"2026-11-24T08:59:51+00:00","memory_limit_bytes":67108864,"seconds_to_limit":null}""";
+        const string golden = """{"producer":"web-1:/outbox","seqs":[5],"detections":[""" + detection + "]}";
+        const string ack = """{"producer":"web-1:/outbox","seqs":[5,9]}""";
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(DeliverDetections));
+        var batch = new DeliverDetections("web-1:/outbox", [5], [OomKilled]);
+
+        Assert.Equal(golden, Encoding.UTF8.GetString(serializer.ToBinary(batch)));
+        Assert.Equal(batch, serializer.FromBinary(Encoding.UTF8.GetBytes(golden), "deliver-detections.v1"));
+        Assert.Equal(ack, Encoding.UTF8.GetString(serializer.ToBinary(new DetectionsAck("web-1:/outbox", [5, 9]))));
+
+        var mixed = golden.Replace("[5]", "[5,6]", StringComparison.Ordinal).Replace("]}", "," + detection.Replace("4242", "4243", StringComparison.Ordinal) + "]}", StringComparison.Ordinal);
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(Encoding.UTF8.GetBytes(mixed), "deliver-detections.v1"));
     }
 
     [Fact]
