@@ -12,7 +12,7 @@ namespace MemGrowth.Analytics.Trends;
 /// service of a leak is its <see cref="LeakOpened"/>'s when the batch holds it, else its read-model row's
 /// (remembered for the next batches: a leak's service never changes).
 /// An unanswered ask fails the batch (the projection sends it again); events of a leak the read model never
-/// saw opened are left out (a trend would ignore them).
+/// saw opened are left out (a trend would ignore them), and the samples events carry are left out (a trend reads none).
 /// </summary>
 public sealed class TrendFeed : ITrendFeed
 {
@@ -40,6 +40,17 @@ public sealed class TrendFeed : ITrendFeed
         _store = store;
         _timeout = timeout ?? DefaultTimeout;
     }
+
+    /// <summary>
+    /// The event as a trend journals it: a trend reads no samples, and they were most of each event's bytes
+    /// (the trend entity journals what it is fed, and the projection reads that back).
+    /// </summary>
+    public static LeakEvent WithoutSamples(LeakEvent e) => e switch
+    {
+        LeakOpened { Samples.Count: > 0 } opened => opened with { Samples = default },
+        LeakReported { Samples.Count: > 0 } reported => reported with { Samples = default },
+        _ => e,
+    };
 
     public async Task RecordAsync(IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
     {
@@ -82,7 +93,7 @@ public sealed class TrendFeed : ITrendFeed
             // One service's chunks in order: a trend dedups by sequence number, so a later chunk first would hide an earlier one.
             foreach (var chunk in events.Chunk(MaxEventsPerMessage))
             {
-                var message = new RecordLeakEvents(events.Key, [.. chunk.Select(e => new TrendInput(e.PersistenceId, e.SequenceNr, e.Event))]);
+                var message = new RecordLeakEvents(events.Key, [.. chunk.Select(e => new TrendInput(e.PersistenceId, e.SequenceNr, WithoutSamples(e.Event)))]);
                 await _trends.Ask<TrendAck>(message, _timeout, token).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);

@@ -105,6 +105,37 @@ public sealed class LeakEntityPersistenceTests
         Assert.Equal(["leak-opened.v1", "leak-reported.v1", "leak-confirmed.v1", "leak-ended.v1"], database.JournaledManifests(LeakEntity.PersistenceIdOf(_leak)));
     }
 
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task A_write_of_more_rows_than_go_row_by_row_goes_by_bulk_copy_and_reads_back_whole(JournalDatabase kind)
+    {
+        // 150 events in one atomic write: more than max-row-by-row-size (100), so PostgreSQL takes them by binary COPY.
+        using var database = new TestDatabase(kind);
+        var reports = Enumerable.Range(0, 150).Select(n => Detect(n == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated, n, 0.7)
+            with { RssBytes = 100 + n, Samples = Detections.Samples(n, n) }).ToList();
+        LeakSnapshot before;
+        using (var system = Start(database))
+        {
+            var entity = system.ActorOf(LeakEntity.Props(_leak));
+            await entity.Ask<DetectionsAck>(new DeliverDetections("agent", [.. Enumerable.Range(1, reports.Count).Select(n => (long)n)], reports), Timeout);
+            before = await entity.Ask<LeakSnapshot>(new GetLeak(_leak), Timeout);
+            await system.Terminate();
+        }
+
+        using (var system = Start(database))
+        {
+            var after = await system.ActorOf(LeakEntity.Props(_leak)).Ask<LeakSnapshot>(new GetLeak(_leak), Timeout);
+            Assert.Equal(150, after.LastSequenceNr);
+            Assert.Equal(before.State!.Reports, after.State!.Reports);
+            Assert.Equal(reports.Select(r => r.RssBytes), after.State.Reports.Select(r => r.RssBytes));
+            await system.Terminate();
+        }
+
+        Assert.Equal(["leak-opened.v1", .. Enumerable.Repeat("leak-reported.v1", 149)], database.JournaledManifests(LeakEntity.PersistenceIdOf(_leak)));
+        Assert.All(database.JournaledTags(LeakEntity.PersistenceIdOf(_leak)), t => Assert.Equal("leak", t));
+    }
+
     [Fact]
     public void A_batch_holds_one_leaks_detections_each_with_its_sequence_number()
     {

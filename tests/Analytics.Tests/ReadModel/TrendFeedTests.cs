@@ -35,7 +35,8 @@ public sealed class TrendFeedTests
         var first = system.ActorOf(LeakEntity.Props(_first));
         var second = system.ActorOf(LeakEntity.Props(_second));
 
-        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95));
+        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7) with { Samples = Detections.Samples(-5, 0) },
+            Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95) with { Samples = Detections.Samples(1, 31) });
         await Tell(second, Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
         await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
         {
@@ -51,6 +52,10 @@ public sealed class TrendFeedTests
         }
 
         var journaled = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service)).Count;
+
+        // The leak's journal keeps its samples; the trend's (which reads none) does not copy them.
+        Assert.Equal(2, database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{LeakEntity.PersistenceIdOf(_first)}' AND {Contains(kind, "samples")}"));
+        Assert.Equal(0, database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{ServiceTrendEntity.PersistenceIdOf(Service)}' AND {Contains(kind, "samples")}"));
         var fed = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         AssertTrend(fed.Trend);
 
@@ -88,7 +93,8 @@ public sealed class TrendFeedTests
         using var system = LeakProjectionTests.Start(database);
         var trends = system.ActorOf(TrendRegion.Props());
         var first = system.ActorOf(LeakEntity.Props(_first));
-        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95));
+        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7) with { Samples = Detections.Samples(-5, 0) },
+            Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95) with { Samples = Detections.Samples(1, 31) });
         var feed = new FailingOnce(new TrendFeed(trends, store));
 
         await using (var projection = LeakProjection.Start(system, store, feed))
@@ -129,4 +135,9 @@ public sealed class TrendFeedTests
             }
         }
     }
+
+    /// <summary>SQL: the journal row's payload (JSON bytes) holds <paramref name="text"/>.</summary>
+    private static string Contains(JournalDatabase kind, string text) => kind == JournalDatabase.Sqlite
+        ? $"instr(CAST(message AS TEXT), '{text}') > 0"
+        : $"position(convert_to('{text}', 'UTF8') in message) > 0";
 }
