@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using MemGrowth.Analytics.Retention;
 
 namespace MemGrowth.Analytics.Trends;
 
@@ -8,17 +9,21 @@ namespace MemGrowth.Analytics.Trends;
 /// <see cref="ServiceTrend"/>. Each <see cref="RecordLeakEvents"/> journals one <see cref="LeakEventsRecorded"/>
 /// holding only the leak events it had not seen (by each leak's sequence number), then acks; a resend
 /// journals nothing and is still acked. A snapshot every <see cref="SnapshotEvery"/> events keeps recovery short.
+/// After each journaled event (and each one replayed) the trend drops the leaks closed longer than the history's
+/// retention (<see cref="ServiceTrend.Retain"/>), so its state and snapshots hold the recent leaks, not all of them.
 /// </summary>
 public sealed class ServiceTrendEntity : ReceivePersistentActor
 {
     /// <summary>Journaled events between snapshots.</summary>
     public const int SnapshotEvery = 100;
 
+    private readonly TimeSpan _retention;
     private ServiceTrend _trend;
 
-    public ServiceTrendEntity(string service)
+    public ServiceTrendEntity(string service, TimeSpan retention)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
+        _retention = HistoryRetention.Check(retention);
         _trend = ServiceTrend.Empty(service);
         PersistenceId = PersistenceIdOf(service);
         Recover<SnapshotOffer>(o =>
@@ -41,7 +46,12 @@ public sealed class ServiceTrendEntity : ReceivePersistentActor
 
     public static string PersistenceIdOf(string service) => "trend-" + service;
 
-    public static Props Props(string service) => Akka.Actor.Props.Create(() => new ServiceTrendEntity(service));
+    /// <param name="retention">How long a closed leak stays in the trend (<see cref="HistoryRetention.Default"/> unless given).</param>
+    public static Props Props(string service, TimeSpan? retention = null)
+    {
+        var keep = retention ?? HistoryRetention.Default;
+        return Akka.Actor.Props.Create(() => new ServiceTrendEntity(service, keep));
+    }
 
     /// <summary>Journals what is new, then acks: only what is safely stored is acknowledged.</summary>
     private void Record(RecordLeakEvents command)
@@ -71,5 +81,7 @@ public sealed class ServiceTrendEntity : ReceivePersistentActor
         {
             _trend = _trend.Apply(input);
         }
+
+        _trend = _trend.Retain(_retention);
     }
 }

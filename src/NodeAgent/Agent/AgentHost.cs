@@ -108,7 +108,7 @@ internal sealed class AgentHost : IAsyncDisposable
             ?? throw new ArgumentException($"data-dir {dir} is in use by another memgrowth{(holder > 0 ? $" (pid {holder})" : "")}: stop it, or give this one another --data-dir (\"\" for none)");
         var outbox = Outbox.Open(Path.Combine(dir, "history-outbox"), StandaloneOutboxBytes);
         var leaks = _system.ActorOf(LeakRegion.Props(), "leaks");
-        _trends = _system.ActorOf(TrendRegion.Props(), "trends");
+        _trends = _system.ActorOf(TrendRegion.Props(_options.HistoryRetention), "trends");
         Delivery = _system.ActorOf(
             OutboxDelivery.Props(outbox, leaks, $"{_host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), _logger, "history journal"),
             "delivery");
@@ -129,7 +129,7 @@ internal sealed class AgentHost : IAsyncDisposable
         try
         {
             _api = await HistoryApi.StartAsync(
-                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trends is null ? null : new TrendQuery(_trends), endpoint.Bind, endpoint.Port, ct)
+                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trends is null ? null : new TrendQuery(_trends), endpoint.Bind, endpoint.Port, _options.HistoryRetention, ct)
                 .ConfigureAwait(false);
         }
         catch (HistoryApiException e)

@@ -105,6 +105,54 @@ public sealed class ServiceTrendEntityTests
         }
     }
 
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task A_trend_drops_leaks_closed_past_its_retention_and_recovers_the_same_from_its_snapshot_and_from_its_events(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        var retention = TimeSpan.FromDays(30);
+        var old = Inputs(OnWeb1, Detections.Of(OnWeb1, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(OnWeb1, DetectionKind.ProcessOomKilled, 60, 0.7));
+        var later = TimeSpan.FromDays(40).TotalSeconds;
+        var detections = new List<Detection> { Detections.Of(OnWeb2, DetectionKind.GrowthDetected, later, 0.7) };
+        detections.AddRange(Enumerable.Range(1, ServiceTrendEntity.SnapshotEvery + 2).Select(i => Detections.Of(OnWeb2, DetectionKind.GrowthUpdated, later + i, 0.7)));
+        var recent = Inputs(OnWeb2, [.. detections]);
+        ServiceTrend before;
+        using (var system = Start(database))
+        {
+            var trends = system.ActorOf(TrendRegion.Props(retention));
+            await trends.Ask<TrendAck>(new RecordLeakEvents(_service, old), Timeout);
+            foreach (var input in recent)
+            {
+                await trends.Ask<TrendAck>(new RecordLeakEvents(_service, [input]), Timeout); // one journaled event each: past a snapshot
+            }
+
+            before = (await trends.Ask<TrendReply>(new GetTrend(_service), Timeout)).Trend;
+            await system.Terminate();
+        }
+
+        Assert.Equal([OnWeb2], before.Leaks.Keys);
+        Assert.Equal((1, 2, 2, 1), (before.OpenLeaks, before.HostsEver, before.Processes, before.OomKills));
+        var id = ServiceTrendEntity.PersistenceIdOf(_service);
+        Assert.Equal("service-trend.v2", database.Text($"SELECT manifest FROM snapshot WHERE persistence_id = '{id}'"));
+
+        // From the snapshot and the events after it, then from the events alone: the same trend either way.
+        foreach (var fromEventsAlone in new[] { false, true })
+        {
+            if (fromEventsAlone)
+            {
+                database.Execute($"DELETE FROM snapshot WHERE persistence_id = '{id}'");
+            }
+
+            using var system = Start(database);
+            var reply = await system.ActorOf(TrendRegion.Props(retention)).Ask<TrendReply>(new GetTrend(_service), Timeout);
+            Assert.Equal(before.Leaks.Values, reply.Trend.Leaks.Values);
+            Assert.Equal(before.Dropped, reply.Trend.Dropped);
+            Assert.Equal((before.FirstSeen, before.LastSeen), (reply.Trend.FirstSeen, reply.Trend.LastSeen));
+            await system.Terminate();
+        }
+    }
+
     private static ActorSystem Start(TestDatabase database) =>
         ActorSystem.Create("trends", ConfigurationFactory.ParseString(MessageSerializer.Config).WithFallback(database.Journal));
 
