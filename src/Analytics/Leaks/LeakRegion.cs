@@ -7,9 +7,14 @@ namespace MemGrowth.Analytics.Leaks;
 /// The leak entities of a standalone node: one child <see cref="LeakEntity"/> per leak, created on its first
 /// message. Detections told to it are fire-and-forget (the entity's acks end here); a <see cref="DeliverDetection"/>
 /// and <see cref="GetLeak"/> are forwarded, so the sender gets the ack or the reply. A fleet shards the same entities across analytics nodes instead.
+/// An entity idle for <see cref="StopWhenIdle"/> is stopped, as sharding passivates (a message to it meanwhile is
+/// lost and sent again by the delivery): a node's entities are its leaks of the last minutes, not of its whole history.
 /// </summary>
 public sealed class LeakRegion : ReceiveActor
 {
+    /// <summary>The fleet's default passivate-after.</summary>
+    public static readonly TimeSpan StopWhenIdle = TimeSpan.FromMinutes(2);
+
     public LeakRegion()
     {
         Receive<Detection>(d => EntityOf(LeakId.Of(d)).Tell(d, Self));
@@ -25,6 +30,6 @@ public sealed class LeakRegion : ReceiveActor
     {
         var name = Uri.EscapeDataString(leak.ToString());
         var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(LeakEntity.Props(leak), name) : child;
+        return child.IsNobody() ? Context.ActorOf(LeakEntity.Props(leak, StopWhenIdle), name) : child;
     }
 }

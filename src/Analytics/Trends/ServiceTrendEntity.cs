@@ -8,7 +8,8 @@ namespace MemGrowth.Analytics.Trends;
 /// One service's trend across the fleet, event-sourced: a thin persistent actor around
 /// <see cref="ServiceTrend"/>. Each <see cref="RecordLeakEvents"/> journals one <see cref="LeakEventsRecorded"/>
 /// holding only the leak events it had not seen (by each leak's sequence number), then acks; a resend
-/// journals nothing and is still acked. A snapshot every <see cref="SnapshotEvery"/> events keeps recovery short.
+/// journals nothing and is still acked. A snapshot every <see cref="SnapshotEvery"/> events keeps recovery short,
+/// and the events it covers are then deleted from the journal.
 /// After each journaled event (and each one replayed) the trend drops the leaks closed longer than the history's
 /// retention (<see cref="ServiceTrend.Retain"/>), so its state and snapshots hold the recent leaks, not all of them.
 /// </summary>
@@ -36,10 +37,18 @@ public sealed class ServiceTrendEntity : ReceivePersistentActor
         Recover<LeakEventsRecorded>(Apply);
         Command<RecordLeakEvents>(Record);
         Command<GetTrend>(_ => Sender.Tell(new TrendReply(_trend, LastSequenceNr)));
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            // The snapshot holds all the trend is: the events it covers are never read again (the projection
+            // reads leak events only), so they go, and the trend's journal stays as short as its snapshot interval.
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+            DeleteMessages(s.Metadata.SequenceNr);
+        });
         Command<SaveSnapshotFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(_ => { }); // the next snapshot's deletion takes them too
     }
 
     public override string PersistenceId { get; }

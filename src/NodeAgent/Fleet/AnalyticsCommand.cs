@@ -47,7 +47,7 @@ internal static class AnalyticsCommand
             var trends = TrendSharding.StartRegion(system, fleet.Retention);
             system.ActorOf(
                 ClusterSingletonManager.Props(
-                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends),
+                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends, fleet.Retention),
                     PoisonPill.Instance,
                     ClusterSingletonManagerSettings.Create(system).WithRole(LeakSharding.AnalyticsRole)),
                 "read-model");
