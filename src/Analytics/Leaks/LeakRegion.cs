@@ -15,8 +15,11 @@ public sealed class LeakRegion : ReceiveActor
     /// <summary>The fleet's default passivate-after.</summary>
     public static readonly TimeSpan StopWhenIdle = TimeSpan.FromMinutes(2);
 
-    public LeakRegion()
+    private readonly TimeSpan _stopWhenIdle;
+
+    public LeakRegion(TimeSpan stopWhenIdle)
     {
+        _stopWhenIdle = stopWhenIdle;
         Receive<Detection>(d => EntityOf(LeakId.Of(d)).Tell(d, Self));
         Receive<DeliverDetection>(m => EntityOf(LeakId.Of(m.Detection)).Forward(m));
         Receive<OomKill>(k => EntityOf(k.Leak).Tell(k, Self));
@@ -24,12 +27,17 @@ public sealed class LeakRegion : ReceiveActor
         Receive<LeakAck>(_ => { });
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new LeakRegion());
+    /// <param name="stopWhenIdle">How long an entity may go without a message before it is stopped (<see cref="StopWhenIdle"/> unless given).</param>
+    public static Props Props(TimeSpan? stopWhenIdle = null)
+    {
+        var idle = stopWhenIdle ?? StopWhenIdle;
+        return Akka.Actor.Props.Create(() => new LeakRegion(idle));
+    }
 
     private IActorRef EntityOf(LeakId leak)
     {
         var name = Uri.EscapeDataString(leak.ToString());
         var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(LeakEntity.Props(leak, StopWhenIdle), name) : child;
+        return child.IsNobody() ? Context.ActorOf(LeakEntity.Props(leak, _stopWhenIdle), name) : child;
     }
 }
