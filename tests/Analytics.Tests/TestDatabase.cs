@@ -112,6 +112,15 @@ internal sealed class TestDatabase : IDisposable
         return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
+    /// <summary>The first column of the first row of a query (no parameters) as text; null for no row or NULL.</summary>
+    public string? Text(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
     /// <summary>Runs one statement (no parameters).</summary>
     public void Execute(string sql)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Retention;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +26,10 @@ public sealed class HistoryApi : IAsyncDisposable
 {
     public const string DefaultBind = "127.0.0.1";
 
-    /// <summary>Days of a service's series unless ?days= says otherwise, and the most it may ask.</summary>
+    /// <summary>
+    /// Days of a service's series unless ?days= says otherwise, and the most it may ask: no more than the
+    /// history's retention (see <see cref="HistoryRetention.MaxDays"/>), since older closed leaks are no longer counted per day.
+    /// </summary>
     public const int DefaultDays = 30;
 
     public const int MaxDays = 366;
@@ -51,7 +55,14 @@ public sealed class HistoryApi : IAsyncDisposable
     /// <param name="trends">The trend entities to answer /api/services from; null to answer from the read model alone.</param>
     /// <exception cref="ArgumentException">The bind address is not an IP address, or the port is out of range.</exception>
     /// <exception cref="HistoryApiException">The address and port cannot be listened on (in use, not local, not allowed).</exception>
-    public static async Task<HistoryApi> StartAsync(ReadModelStore store, TrendQuery? trends, string bind, int port, CancellationToken ct)
+    public static Task<HistoryApi> StartAsync(ReadModelStore store, TrendQuery? trends, string bind, int port, CancellationToken ct) =>
+        StartAsync(store, trends, bind, port, HistoryRetention.Default, ct);
+
+    /// <param name="trends">The trend entities to answer /api/services from; null to answer from the read model alone.</param>
+    /// <param name="retention">The history's retention: a service's series spans no more days than it.</param>
+    /// <exception cref="ArgumentException">The bind address is not an IP address, or the port is out of range.</exception>
+    /// <exception cref="HistoryApiException">The address and port cannot be listened on (in use, not local, not allowed).</exception>
+    public static async Task<HistoryApi> StartAsync(ReadModelStore store, TrendQuery? trends, string bind, int port, TimeSpan retention, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (!IPAddress.TryParse(bind, out var address))
@@ -71,7 +82,7 @@ public sealed class HistoryApi : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         var app = builder.Build();
         Map(app, new LeakQuery(store));
-        MapTrends(app, new LeakQuery(store), trends);
+        MapTrends(app, new LeakQuery(store), trends, HistoryRetention.Check(retention));
         var endpoint = string.Create(CultureInfo.InvariantCulture, $"{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : bind)}:{port}");
         try
         {
@@ -144,8 +155,12 @@ public sealed class HistoryApi : IAsyncDisposable
         });
     }
 
-    private static void MapTrends(WebApplication app, LeakQuery query, TrendQuery? trends)
+    private static void MapTrends(WebApplication app, LeakQuery query, TrendQuery? trends, TimeSpan retention)
     {
+        var maxDays = HistoryRetention.MaxDays(retention, MaxDays);
+        var daysRange = maxDays < MaxDays
+            ? string.Create(CultureInfo.InvariantCulture, $"days is 1 to {maxDays} (the history keeps a closed leak {retention.TotalDays:0.#} days)")
+            : $"days is 1 to {MaxDays}";
         app.MapGet("/api/services", async (CancellationToken ct) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -172,9 +187,9 @@ public sealed class HistoryApi : IAsyncDisposable
 
         app.MapGet("/api/services/{service}", async (string service, int? days, CancellationToken ct) =>
         {
-            if (days is < 1 or > MaxDays)
+            if (days < 1 || days > maxDays)
             {
-                return BadRequest($"days is 1 to {MaxDays}");
+                return BadRequest(daysRange);
             }
 
             var trend = trends is null ? null : await trends.GetAsync(service, ct).ConfigureAwait(false);
@@ -183,7 +198,7 @@ public sealed class HistoryApi : IAsyncDisposable
                 : await TrendOfAsync(query, service, trend, ct).ConfigureAwait(false);
             return answer is null || answer.IsEmpty
                 ? Results.NotFound(new { error = $"no leak of service {service} in the history" })
-                : Results.Ok(ServiceDetailJson.Of(answer, source, DateTimeOffset.UtcNow, days ?? DefaultDays));
+                : Results.Ok(ServiceDetailJson.Of(answer, source, DateTimeOffset.UtcNow, days ?? Math.Min(DefaultDays, maxDays)));
         });
 
         app.MapGet("/api/top", async (HttpRequest request, CancellationToken ct) =>

@@ -14,8 +14,8 @@ public enum TrendSource
     ReadModelUnanswered,
 
     /// <summary>
-    /// Its trend entity has none of the leaks the read model has (they were projected before trends were fed):
-    /// the figures are the read model's leak rows'.
+    /// Its trend entity has none of the leaks the read model has (they were projected before trends were fed, and
+    /// the one-off backfill, see ReadModel.TrendBackfill, has not reached them yet): the figures are the read model's leak rows'.
     /// </summary>
     ReadModelNotFed,
 

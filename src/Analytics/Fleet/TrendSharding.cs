@@ -13,12 +13,13 @@ public static class TrendSharding
 {
     public const string TypeName = "trend";
 
-    public static IActorRef StartRegion(ActorSystem system)
+    /// <param name="retention">How long a closed leak stays in a trend (the default retention unless given).</param>
+    public static IActorRef StartRegion(ActorSystem system, TimeSpan? retention = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         return ClusterSharding.Get(system).Start(
             TypeName,
-            service => ServiceTrendEntity.Props(service),
+            service => ServiceTrendEntity.Props(service, retention),
             ClusterShardingSettings.Create(system).WithRole(LeakSharding.AnalyticsRole),
             new TrendMessageExtractor());
     }

@@ -10,7 +10,8 @@ namespace MemGrowth.Analytics.Leaks;
 /// command means) and <see cref="LeakState.Apply"/> (what an event does). Duplicates journal nothing and
 /// are still acknowledged, so an at-least-once sender can move on. Every <see cref="SnapshotEvery"/>th
 /// event it snapshots its state, so recovery reads the latest snapshot and the events after it, not the
-/// leak's whole journal; the journal itself is kept whole, for the read model.
+/// leak's whole journal. The journal is kept whole for the read model until the history's retention forgets
+/// the leak (Retention.HistoryPruner), which leaves only its last event, marked deleted.
 /// </summary>
 public sealed class LeakEntity : ReceivePersistentActor
 {
@@ -26,13 +27,31 @@ public sealed class LeakEntity : ReceivePersistentActor
 
     private LeakState? _state;
 
-    public LeakEntity(LeakId leak)
+    /// <param name="stopWhenIdle">Stop after this long without a message (a standalone node's entities; sharding passivates its own), or never.</param>
+    public LeakEntity(LeakId leak, TimeSpan? stopWhenIdle)
     {
+        if (stopWhenIdle is { } idle)
+        {
+            Context.SetReceiveTimeout(idle);
+            Command<ReceiveTimeout>(_ => Context.Stop(Self));
+        }
+
         Leak = leak;
         PersistenceId = PersistenceIdOf(leak);
         Recover<SnapshotOffer>(offer => _state = offer.Snapshot as LeakState
             ?? throw new InvalidOperationException($"{PersistenceId}: snapshot {offer.Metadata.SequenceNr} is a {offer.Snapshot?.GetType().Name}, not a leak state"));
-        Recover<LeakEvent>(e => _state = LeakState.Apply(_state, e));
+        Recover<LeakEvent>(e =>
+        {
+            // The history's retention forgot this leak (Retention.HistoryPruner) as an event was being journaled:
+            // what follows its opening is meaningless alone. The next detection opens the leak anew.
+            if (_state is null && e is not LeakOpened)
+            {
+                Log.Warning("{0}: event {1} ({2}) has no opening before it (forgotten by the history's retention); skipped", PersistenceId, LastSequenceNr, e.GetType().Name);
+                return;
+            }
+
+            _state = LeakState.Apply(_state, e);
+        });
         Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(failed => Log.Warning(failed.Cause,
             "{0}: snapshot at event {1} not saved; recovery replays from the previous one, and the next is taken at event {2}",
@@ -53,7 +72,10 @@ public sealed class LeakEntity : ReceivePersistentActor
 
     public static string PersistenceIdOf(LeakId leak) => "leak-" + leak;
 
-    public static Props Props(LeakId leak) => Akka.Actor.Props.Create(() => new LeakEntity(leak));
+    public static Props Props(LeakId leak) => Props(leak, null);
+
+    /// <param name="stopWhenIdle">Stop after this long without a message, or never (sharding passivates instead).</param>
+    public static Props Props(LeakId leak, TimeSpan? stopWhenIdle) => Akka.Actor.Props.Create(() => new LeakEntity(leak, stopWhenIdle));
 
     /// <summary>
     /// What a batch of detections means, in order: each decided on the state the ones before it leave, as

@@ -7,11 +7,19 @@ namespace MemGrowth.Analytics.Leaks;
 /// The leak entities of a standalone node: one child <see cref="LeakEntity"/> per leak, created on its first
 /// message. Detections told to it are fire-and-forget (the entity's acks end here); a <see cref="DeliverDetection"/>
 /// or <see cref="DeliverDetections"/> and <see cref="GetLeak"/> are forwarded, so the sender gets the ack or the reply. A fleet shards the same entities across analytics nodes instead.
+/// An entity idle for <see cref="StopWhenIdle"/> is stopped, as sharding passivates (a message to it meanwhile is
+/// lost and sent again by the delivery): a node's entities are its leaks of the last minutes, not of its whole history.
 /// </summary>
 public sealed class LeakRegion : ReceiveActor
 {
-    public LeakRegion()
+    /// <summary>The fleet's default passivate-after.</summary>
+    public static readonly TimeSpan StopWhenIdle = TimeSpan.FromMinutes(2);
+
+    private readonly TimeSpan _stopWhenIdle;
+
+    public LeakRegion(TimeSpan stopWhenIdle)
     {
+        _stopWhenIdle = stopWhenIdle;
         Receive<Detection>(d => EntityOf(LeakId.Of(d)).Tell(d, Self));
         Receive<DeliverDetection>(m => EntityOf(LeakId.Of(m.Detection)).Forward(m));
         Receive<DeliverDetections>(m => EntityOf(m.Leak).Forward(m));
@@ -20,12 +28,17 @@ public sealed class LeakRegion : ReceiveActor
         Receive<LeakAck>(_ => { });
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new LeakRegion());
+    /// <param name="stopWhenIdle">How long an entity may go without a message before it is stopped (<see cref="StopWhenIdle"/> unless given).</param>
+    public static Props Props(TimeSpan? stopWhenIdle = null)
+    {
+        var idle = stopWhenIdle ?? StopWhenIdle;
+        return Akka.Actor.Props.Create(() => new LeakRegion(idle));
+    }
 
     private IActorRef EntityOf(LeakId leak)
     {
         var name = Uri.EscapeDataString(leak.ToString());
         var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(LeakEntity.Props(leak), name) : child;
+        return child.IsNobody() ? Context.ActorOf(LeakEntity.Props(leak, _stopWhenIdle), name) : child;
     }
 }

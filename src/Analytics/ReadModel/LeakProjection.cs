@@ -14,7 +14,8 @@ namespace MemGrowth.Analytics.ReadModel;
 /// the stored offset, leak events kept, in batches, each stored with its offset in one transaction (<see cref="ReadModelStore.ApplyAsync"/>).
 /// A failure (database away, say) restarts the stream with backoff from the offset stored last, so what
 /// was stored is never read again as new and what was not is never skipped. With an <see cref="ITrendFeed"/>,
-/// each batch goes to the service trends before it is stored, so they see everything at least once. Dispose to stop it.
+/// each batch goes to the service trends before it is stored, so they see everything at least once (leaks
+/// projected before any projection fed them included: see <see cref="TrendBackfill"/>). Dispose to stop it.
 /// </summary>
 public sealed class LeakProjection : IAsyncDisposable
 {
@@ -67,7 +68,7 @@ public sealed class LeakProjection : IAsyncDisposable
         var ct = projection._stop.Token;
         var restarts = RestartSettings.Create(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2);
         (UniqueKillSwitch kill, Task done) = RestartSource.OnFailuresWithBackoff(
-                () => Source.FromTask(StartAsync(store, ct))
+                () => Source.FromTask(StartAsync(store, trends is not null, system.Log, ct))
                     .ConcatMany(offset => Events(journal.AllEvents(Offset.Sequence(offset))))
                     .GroupedWithin(BatchSize, BatchWindow)
                     .SelectAsync(1, async batch => await projection.ApplyAsync([.. batch], ct).ConfigureAwait(false))
@@ -106,7 +107,8 @@ public sealed class LeakProjection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(store);
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var offset = await StartAsync(store, ct).ConfigureAwait(false);
+        // Quiet: `memgrowth leaks --json` writes its answer to stdout, where Akka's logger writes too.
+        var offset = await StartAsync(store, trends is not null, null, ct).ConfigureAwait(false);
         return await Events(journal.CurrentAllEvents(Offset.Sequence(offset)))
             .Grouped(BatchSize)
             .SelectAsync(1, async batch =>
@@ -149,9 +151,18 @@ public sealed class LeakProjection : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static async Task<long> StartAsync(ReadModelStore store, CancellationToken ct)
+    /// <summary>
+    /// The tables, and the offset to start from; a projection that feeds the trends first backfills them once
+    /// when leaks were projected without them (<see cref="TrendBackfill"/>), from offset 0.
+    /// </summary>
+    private static async Task<long> StartAsync(ReadModelStore store, bool feedsTrends, ILoggingAdapter? log, CancellationToken ct)
     {
         await store.InitializeAsync(ct).ConfigureAwait(false);
+        if (feedsTrends && await TrendBackfill.StartAsync(store, ct).ConfigureAwait(false))
+        {
+            log?.Warning("leak read model: leaks were projected before the service trends were fed; projecting the journal again from its start, once, to feed them (the read model's rows are unchanged)");
+        }
+
         return await store.ReadOffsetAsync(ReadModelStore.LeakProjection, ct).ConfigureAwait(false);
     }
 

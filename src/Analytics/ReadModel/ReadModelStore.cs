@@ -23,6 +23,12 @@ public sealed class ReadModelStore
     /// <summary>The offset row of the projection of the journal's leak events.</summary>
     public const string LeakProjection = "leaks";
 
+    /// <summary>
+    /// The row that says the leak projection feeds the service trends on this database (its ordering: how far
+    /// leaks had been projected without them); see <see cref="TrendBackfill"/>.
+    /// </summary>
+    public const string TrendsMarker = "trends";
+
     private const int MaxAttempts = 5;
 
     /// <summary>The advisory lock key that serializes <see cref="InitializeAsync"/> on PostgreSQL ("mgrm" in ASCII).</summary>

@@ -21,17 +21,29 @@ public sealed record TrendLeak(
 /// What one service (see <see cref="Leaks.ServiceKey"/>) leaks across the fleet, built from its leaks'
 /// events: hosts and processes affected now and ever (and per day, <see cref="Days"/>), the growth-rate
 /// distribution of the open leaks, first and last seen, OOM kills, and whether leaks are opening faster than
-/// before. Pure: state comes only from <see cref="Apply(TrendInput)"/>, time only from the events and the caller.
+/// before. Pure: state comes only from <see cref="Apply(TrendInput)"/> and <see cref="Retain"/>, time only from
+/// the events and the caller. A leak closed longer than the history's retention is dropped by <see cref="Retain"/>
+/// and lives on only in <see cref="Dropped"/>'s counts: the "ever" figures stay whole, the per-leak ones
+/// (<see cref="Days"/>, <see cref="OpenedBetween"/>) reach back as far as the retention.
 /// </summary>
 public sealed record ServiceTrend(string Service, IReadOnlyDictionary<LeakId, TrendLeak> Leaks, DateTimeOffset FirstSeen, DateTimeOffset LastSeen)
 {
     /// <summary>The span compared with the one before it to call a trend rising.</summary>
     public static readonly TimeSpan TrendWindow = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// A closed leak is dropped this long after the retention: a day's grace, so that a series of as many days
+    /// as the retention is whole even where a host's clock runs hours ahead of the API's (event times are the hosts').
+    /// </summary>
+    public static readonly TimeSpan DropGrace = TimeSpan.FromDays(1);
+
+    /// <summary>The leaks no longer held one by one (see <see cref="Retain"/>), as counts.</summary>
+    public DroppedLeaks Dropped { get; init; } = DroppedLeaks.None;
+
     public static ServiceTrend Empty(string service) => new(service, ImmutableDictionary<LeakId, TrendLeak>.Empty, DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
 
-    /// <summary>No leak applied yet.</summary>
-    public bool IsEmpty => Leaks.Count == 0;
+    /// <summary>No leak applied yet (none held, none dropped).</summary>
+    public bool IsEmpty => Leaks.Count == 0 && Dropped.Processes == 0;
 
     public int OpenLeaks => Leaks.Values.Count(l => l.Open);
 
@@ -39,13 +51,13 @@ public sealed record ServiceTrend(string Service, IReadOnlyDictionary<LeakId, Tr
     public int ProcessesNow => OpenLeaks;
 
     /// <summary>Processes affected ever (a pid reused is another process, see <see cref="LeakId"/>).</summary>
-    public int Processes => Leaks.Count;
+    public int Processes => Leaks.Count + Dropped.Processes;
 
     public int HostsNow => Leaks.Values.Where(l => l.Open).Select(l => l.Leak.Host).Distinct(StringComparer.Ordinal).Count();
 
-    public int HostsEver => Leaks.Keys.Select(l => l.Host).Distinct(StringComparer.Ordinal).Count();
+    public int HostsEver => Leaks.Keys.Select(l => l.Host).Concat(Dropped.Hosts).Distinct(StringComparer.Ordinal).Count();
 
-    public int OomKills => Leaks.Values.Count(l => l.OomKilled);
+    public int OomKills => Leaks.Values.Count(l => l.OomKilled) + Dropped.OomKills;
 
     /// <summary>The open leaks' rates, lowest first.</summary>
     public IReadOnlyList<double> OpenRates => [.. Leaks.Values.Where(l => l.Open).Select(l => l.BytesPerSecond).Order()];
@@ -84,6 +96,38 @@ public sealed record ServiceTrend(string Service, IReadOnlyDictionary<LeakId, Tr
         }
 
         return days;
+    }
+
+    /// <summary>
+    /// The trend without the leaks closed more than <paramref name="retention"/> (plus <see cref="DropGrace"/>)
+    /// before its latest event, counted into <see cref="Dropped"/>; the same trend when there is none. Driven by
+    /// event time alone, so a replay of the same events drops the same leaks. Open leaks are never dropped.
+    /// A dropped leak's sequence numbers go with it: its events, if sent again, count it again (a projection
+    /// only resends its last batch, which holds no event that old).
+    /// </summary>
+    public ServiceTrend Retain(TimeSpan retention)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        if (Leaks.Count == 0)
+        {
+            return this;
+        }
+
+        var before = LastSeen - retention - DropGrace;
+        var stale = Leaks.Values.Where(l => !l.Open && l.LastSeen < before).ToList();
+        if (stale.Count == 0)
+        {
+            return this;
+        }
+
+        var dropped = Dropped;
+        foreach (var leak in stale.OrderBy(l => l.Leak.ToString(), StringComparer.Ordinal))
+        {
+            dropped = dropped.Add(leak);
+        }
+
+        var leaks = Leaks as ImmutableDictionary<LeakId, TrendLeak> ?? Leaks.ToImmutableDictionary();
+        return this with { Leaks = leaks.RemoveRange(stale.Select(l => l.Leak)), Dropped = dropped };
     }
 
     /// <summary>
@@ -135,6 +179,9 @@ public sealed record ServiceTrend(string Service, IReadOnlyDictionary<LeakId, Tr
             {
                 LastSeen = r.Time, BytesPerSecond = r.Report.BytesPerSecond, SecondsToLimit = r.Report.SecondsToLimit, Open = true, LastReport = r.Report.Time,
             },
+            // A leak dropped by Retain (resolved, then quiet past the retention) that grows again: back, opened anew.
+            LeakReported { Reopened: true } r when known is null && Dropped.Processes > 0 => new TrendLeak(
+                r.Leak, r.Time, r.Time, r.Report.BytesPerSecond, r.Report.SecondsToLimit, Open: true, OomKilled: false, LastReport: r.Report.Time),
             LeakResolved r when known is not null => known with { LastSeen = r.Time, Open = false },
             LeakEnded end when known is not null => known with { LastSeen = Max(known.LastSeen, end.Time), Open = false, OomKilled = known.OomKilled || end.How == LeakEnd.OomKilled },
             _ => known,
@@ -147,6 +194,7 @@ public sealed record ServiceTrend(string Service, IReadOnlyDictionary<LeakId, Tr
         return this with
         {
             Leaks = SetLeak(Leaks, next),
+            Dropped = known is null && e is LeakReported ? Dropped with { Processes = Dropped.Processes - 1 } : Dropped, // counted once, held again
             FirstSeen = e.Time < FirstSeen ? e.Time : FirstSeen,
             LastSeen = e.Time > LastSeen ? e.Time : LastSeen,
         };

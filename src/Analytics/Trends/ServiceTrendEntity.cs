@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using MemGrowth.Analytics.Retention;
 
 namespace MemGrowth.Analytics.Trends;
 
@@ -7,18 +8,23 @@ namespace MemGrowth.Analytics.Trends;
 /// One service's trend across the fleet, event-sourced: a thin persistent actor around
 /// <see cref="ServiceTrend"/>. Each <see cref="RecordLeakEvents"/> journals one <see cref="LeakEventsRecorded"/>
 /// holding only the leak events it had not seen (by each leak's sequence number), then acks; a resend
-/// journals nothing and is still acked. A snapshot every <see cref="SnapshotEvery"/> events keeps recovery short.
+/// journals nothing and is still acked. A snapshot every <see cref="SnapshotEvery"/> events keeps recovery short,
+/// and the events it covers are then deleted from the journal.
+/// After each journaled event (and each one replayed) the trend drops the leaks closed longer than the history's
+/// retention (<see cref="ServiceTrend.Retain"/>), so its state and snapshots hold the recent leaks, not all of them.
 /// </summary>
 public sealed class ServiceTrendEntity : ReceivePersistentActor
 {
     /// <summary>Journaled events between snapshots.</summary>
     public const int SnapshotEvery = 100;
 
+    private readonly TimeSpan _retention;
     private ServiceTrend _trend;
 
-    public ServiceTrendEntity(string service)
+    public ServiceTrendEntity(string service, TimeSpan retention)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
+        _retention = HistoryRetention.Check(retention);
         _trend = ServiceTrend.Empty(service);
         PersistenceId = PersistenceIdOf(service);
         Recover<SnapshotOffer>(o =>
@@ -31,17 +37,30 @@ public sealed class ServiceTrendEntity : ReceivePersistentActor
         Recover<LeakEventsRecorded>(Apply);
         Command<RecordLeakEvents>(Record);
         Command<GetTrend>(_ => Sender.Tell(new TrendReply(_trend, LastSequenceNr)));
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            // The snapshot holds all the trend is: the events it covers are never read again (the projection
+            // reads leak events only), so they go, and the trend's journal stays as short as its snapshot interval.
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+            DeleteMessages(s.Metadata.SequenceNr);
+        });
         Command<SaveSnapshotFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(_ => { }); // the next snapshot's deletion takes them too
     }
 
     public override string PersistenceId { get; }
 
     public static string PersistenceIdOf(string service) => "trend-" + service;
 
-    public static Props Props(string service) => Akka.Actor.Props.Create(() => new ServiceTrendEntity(service));
+    /// <param name="retention">How long a closed leak stays in the trend (<see cref="HistoryRetention.Default"/> unless given).</param>
+    public static Props Props(string service, TimeSpan? retention = null)
+    {
+        var keep = retention ?? HistoryRetention.Default;
+        return Akka.Actor.Props.Create(() => new ServiceTrendEntity(service, keep));
+    }
 
     /// <summary>Journals what is new, then acks: only what is safely stored is acknowledged.</summary>
     private void Record(RecordLeakEvents command)
@@ -71,5 +90,7 @@ public sealed class ServiceTrendEntity : ReceivePersistentActor
         {
             _trend = _trend.Apply(input);
         }
+
+        _trend = _trend.Retain(_retention);
     }
 }

@@ -9,17 +9,21 @@ namespace MemGrowth.Analytics.Trends;
 /// </summary>
 public sealed class TrendRegion : ReceiveActor
 {
-    public TrendRegion()
+    private readonly TimeSpan? _retention;
+
+    public TrendRegion(TimeSpan? retention)
     {
+        _retention = retention;
         Receive<IWithService>(m => EntityOf(m.Service).Forward(m));
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new TrendRegion());
+    /// <param name="retention">How long a closed leak stays in a trend (the default retention unless given).</param>
+    public static Props Props(TimeSpan? retention = null) => Akka.Actor.Props.Create(() => new TrendRegion(retention));
 
     private IActorRef EntityOf(string service)
     {
         var name = Uri.EscapeDataString(service);
         var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(ServiceTrendEntity.Props(service), name) : child;
+        return child.IsNobody() ? Context.ActorOf(ServiceTrendEntity.Props(service, _retention), name) : child;
     }
 }

@@ -11,7 +11,9 @@ namespace MemGrowth.Analytics.Trends;
 
 /// <summary>
 /// Serializes the trend entities' messages, journal and snapshots as JSON under stable manifests
-/// ("trend-record.v1"), never CLR type names, like <see cref="MessageSerializer"/>. A leak event inside keeps
+/// ("trend-record.v1"), never CLR type names, like <see cref="MessageSerializer"/>. A trend (snapshot, and inside a
+/// reply) is "service-trend.v2" since it counts the leaks it dropped (<see cref="DroppedLeaks"/>); the v1 form,
+/// without them, still reads (as a trend that dropped none). A leak event inside keeps
 /// its own manifest and JSON from <see cref="MessageSerializer"/>, so it reads back however the trend types move.
 /// </summary>
 public sealed class TrendSerializer : SerializerWithStringManifest
@@ -49,9 +51,12 @@ public sealed class TrendSerializer : SerializerWithStringManifest
         [typeof(LeakEventsRecorded)] = "trend-leak-events-recorded.v1",
         [typeof(TrendAck)] = "trend-ack.v1",
         [typeof(GetTrend)] = "trend-get.v1",
-        [typeof(TrendReply)] = "trend-reply.v1",
-        [typeof(ServiceTrend)] = "service-trend.v1",
+        [typeof(TrendReply)] = "trend-reply.v2",
+        [typeof(ServiceTrend)] = "service-trend.v2",
     };
+
+    /// <summary>Manifests this build still reads but no longer writes.</summary>
+    private static readonly string[] Older = ["trend-reply.v1", "service-trend.v1"];
 
     private readonly MessageSerializer _events;
 
@@ -63,8 +68,11 @@ public sealed class TrendSerializer : SerializerWithStringManifest
 
     public override int Identifier => Id;
 
-    /// <summary>Every manifest this build reads, for tests and docs.</summary>
+    /// <summary>Every manifest this build writes, for tests and docs.</summary>
     public static IReadOnlyCollection<string> Manifests => ManifestOf.Values;
+
+    /// <summary>Every manifest this build reads: those it writes and their older versions.</summary>
+    public static IReadOnlyCollection<string> Readable => [.. ManifestOf.Values, .. Older];
 
     public override string Manifest(object o)
     {
@@ -97,9 +105,10 @@ public sealed class TrendSerializer : SerializerWithStringManifest
                 "trend-leak-events-recorded.v1" => new LeakEventsRecorded([.. Read<RecordedJson>(bytes, manifest).Events.Select(FromJson)]),
                 "trend-ack.v1" => Read<TrendAck>(bytes, manifest),
                 "trend-get.v1" => Read<GetTrend>(bytes, manifest),
-                "trend-reply.v1" => FromJson(Read<ReplyJson>(bytes, manifest)),
-                "service-trend.v1" => FromJson(Read<TrendJson>(bytes, manifest)),
-                _ => throw new SerializationException($"unknown manifest '{manifest}': this build reads {string.Join(", ", ManifestOf.Values.Order(StringComparer.Ordinal))}"),
+                // v1 has no "dropped": it reads as a trend that dropped nothing.
+                "trend-reply.v1" or "trend-reply.v2" => FromJson(Read<ReplyJson>(bytes, manifest)),
+                "service-trend.v1" or "service-trend.v2" => FromJson(Read<TrendJson>(bytes, manifest)),
+                _ => throw new SerializationException($"unknown manifest '{manifest}': this build reads {string.Join(", ", Readable.Order(StringComparer.Ordinal))}"),
             };
         }
         catch (JsonException e)
@@ -123,10 +132,20 @@ public sealed class TrendSerializer : SerializerWithStringManifest
 
     private static TrendReply FromJson(ReplyJson reply) => new(FromJson(reply.Trend), reply.LastSequenceNr);
 
-    private static TrendJson ToJson(ServiceTrend trend) => new(trend.Service, [.. trend.Leaks.Values.OrderBy(l => l.Leak.ToString(), StringComparer.Ordinal)], trend.FirstSeen, trend.LastSeen);
+    private static TrendJson ToJson(ServiceTrend trend) => new(
+        trend.Service,
+        [.. trend.Leaks.Values.OrderBy(l => l.Leak.ToString(), StringComparer.Ordinal)],
+        trend.FirstSeen,
+        trend.LastSeen,
+        new DroppedJson(trend.Dropped.Processes, trend.Dropped.OomKills, [.. trend.Dropped.Hosts]));
 
     private static ServiceTrend FromJson(TrendJson trend) =>
-        new(trend.Service, trend.Leaks.ToImmutableDictionary(l => l.Leak), trend.FirstSeen, trend.LastSeen);
+        new(trend.Service, trend.Leaks.ToImmutableDictionary(l => l.Leak), trend.FirstSeen, trend.LastSeen)
+        {
+            Dropped = trend.Dropped is { } d
+                ? new DroppedLeaks(d.Processes, d.OomKills, ImmutableSortedSet.CreateRange(StringComparer.Ordinal, d.Hosts))
+                : DroppedLeaks.None,
+        };
 
     /// <param name="Event">The leak event's own JSON, as <see cref="MessageSerializer"/> wrote it, embedded byte for byte.</param>
     private sealed record InputJson(string PersistenceId, long SequenceNr, string Manifest, [property: JsonConverter(typeof(RawJsonConverter))] byte[] Event);
@@ -135,7 +154,10 @@ public sealed class TrendSerializer : SerializerWithStringManifest
 
     private sealed record RecordedJson(List<InputJson> Events);
 
-    private sealed record TrendJson(string Service, List<TrendLeak> Leaks, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
+    /// <param name="Dropped">Null in the v1 form.</param>
+    private sealed record TrendJson(string Service, List<TrendLeak> Leaks, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, DroppedJson? Dropped = null);
+
+    private sealed record DroppedJson(int Processes, int OomKills, List<string> Hosts);
 
     private sealed record ReplyJson(TrendJson Trend, long LastSequenceNr);
 

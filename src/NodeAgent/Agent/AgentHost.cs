@@ -6,6 +6,7 @@ using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Retention;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.NodeAgent.Actors;
 using MemGrowth.NodeAgent.Delivery;
@@ -43,6 +44,7 @@ internal sealed class AgentHost : IAsyncDisposable
     private readonly IActorRef? _trace;
     private Timer? _statusTimer;
     private LeakProjection? _projection;
+    private HistorySweeper? _sweeper;
     private FleetLink? _fleetLink;
     private HistoryLock? _historyLock;
     private IActorRef? _trends;
@@ -108,11 +110,12 @@ internal sealed class AgentHost : IAsyncDisposable
             ?? throw new ArgumentException($"data-dir {dir} is in use by another memgrowth{(holder > 0 ? $" (pid {holder})" : "")}: stop it, or give this one another --data-dir (\"\" for none)");
         var outbox = Outbox.Open(Path.Combine(dir, "history-outbox"), StandaloneOutboxBytes);
         var leaks = _system.ActorOf(LeakRegion.Props(), "leaks");
-        _trends = _system.ActorOf(TrendRegion.Props(), "trends");
+        _trends = _system.ActorOf(TrendRegion.Props(_options.HistoryRetention), "trends");
         Delivery = _system.ActorOf(
             OutboxDelivery.Props(outbox, leaks, $"{_host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), _logger, "history journal"),
             "delivery");
         _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), _trends);
+        _sweeper = HistorySweeper.Start(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _options.HistoryRetention, _system.Log);
         return Delivery;
     }
 
@@ -129,7 +132,7 @@ internal sealed class AgentHost : IAsyncDisposable
         try
         {
             _api = await HistoryApi.StartAsync(
-                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trends is null ? null : new TrendQuery(_trends), endpoint.Bind, endpoint.Port, ct)
+                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trends is null ? null : new TrendQuery(_trends), endpoint.Bind, endpoint.Port, _options.HistoryRetention, ct)
                 .ConfigureAwait(false);
         }
         catch (HistoryApiException e)
@@ -214,6 +217,11 @@ internal sealed class AgentHost : IAsyncDisposable
         if (_api is not null)
         {
             await _api.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_sweeper is not null)
+        {
+            await _sweeper.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_projection is not null)

@@ -21,6 +21,7 @@ internal sealed record AgentOptions
     [
         "source", "interval", "min-delta", "max-processes", "ring-buffer", "max-in-flight-events",
         "confidence-threshold", "window", "liveness-sweep", "status-file", "startup-grace", "data-dir", "api",
+        "history-retention",
     ];
 
     public SourceKind Source { get; init; } = SourceKind.Bpf;
@@ -53,6 +54,9 @@ internal sealed record AgentOptions
 
     /// <summary>Where the standalone node serves its history over HTTP (with a data directory); null for nowhere.</summary>
     public ApiEndpoint? Api { get; init; }
+
+    /// <summary>How long the history keeps a closed leak in detail (see <see cref="HistoryRetention"/>).</summary>
+    public TimeSpan HistoryRetention { get; init; } = MemGrowth.Analytics.Retention.HistoryRetention.Default;
 
     /// <summary>JSON lines destination: a path, "-" for stdout, or null for none.</summary>
     public string? JsonlPath { get; init; }
@@ -227,6 +231,7 @@ internal sealed record AgentOptions
             StatusFile = Read("status-file", k => NullIfEmpty(config.GetString(k)), d.StatusFile),
             DataDir = Read("data-dir", k => NullIfEmpty(config.GetString(k)), d.DataDir),
             Api = Read("api", k => ApiEndpoint.Parse(config.GetString(k), k), d.Api),
+            HistoryRetention = Read("history-retention", k => MemGrowth.Analytics.Retention.HistoryRetention.Check(config.GetTimeSpan(k)), d.HistoryRetention),
             AkkaConfig = root,
         };
     }

@@ -44,14 +44,14 @@ internal static class AnalyticsCommand
         try
         {
             LeakSharding.StartRegion(system);
-            var trends = TrendSharding.StartRegion(system);
+            var trends = TrendSharding.StartRegion(system, fleet.Retention);
             system.ActorOf(
                 ClusterSingletonManager.Props(
-                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends),
+                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends, fleet.Retention),
                     PoisonPill.Instance,
                     ClusterSingletonManagerSettings.Create(system).WithRole(LeakSharding.AnalyticsRole)),
                 "read-model");
-            api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), new TrendQuery(trends), fleet.ApiBind, fleet.ApiPort, ct).ConfigureAwait(false);
+            api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), new TrendQuery(trends), fleet.ApiBind, fleet.ApiPort, fleet.Retention, ct).ConfigureAwait(false);
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());

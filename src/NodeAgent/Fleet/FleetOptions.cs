@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.Retention;
 
 namespace MemGrowth.NodeAgent.Fleet;
 
@@ -11,7 +12,7 @@ namespace MemGrowth.NodeAgent.Fleet;
 internal sealed record FleetOptions
 {
     private static readonly string[] TopKeys = ["cluster-name", "seed-nodes", "hostname", "public-hostname", "down-after", "analytics", "agent"];
-    private static readonly string[] AnalyticsKeys = ["port", "database", "connection-string", "api-bind", "api-port", "passivate-after"];
+    private static readonly string[] AnalyticsKeys = ["port", "database", "connection-string", "api-bind", "api-port", "passivate-after", "retention"];
     private static readonly string[] AgentKeys = ["port", "outbox-dir", "outbox-max-size", "max-in-flight", "resend-after"];
 
     /// <summary>Every key's environment variable (documented beside the key in config/fleet.hocon); it wins over the file.</summary>
@@ -28,6 +29,7 @@ internal sealed record FleetOptions
         ["analytics.api-bind"] = "MEMGROWTH_API_BIND",
         ["analytics.api-port"] = "MEMGROWTH_API_PORT",
         ["analytics.passivate-after"] = "MEMGROWTH_PASSIVATE_AFTER",
+        ["analytics.retention"] = "MEMGROWTH_RETENTION",
         ["agent.port"] = "MEMGROWTH_AGENT_PORT",
         ["agent.outbox-dir"] = "MEMGROWTH_OUTBOX_DIR",
         ["agent.outbox-max-size"] = "MEMGROWTH_OUTBOX_MAX_SIZE",
@@ -57,6 +59,9 @@ internal sealed record FleetOptions
     public int ApiPort { get; init; } = 8480;
 
     public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long the history keeps a closed leak in detail (see <see cref="HistoryRetention"/>).</summary>
+    public TimeSpan Retention { get; init; } = HistoryRetention.Default;
 
     public int AgentPort { get; init; }
 
@@ -152,6 +157,7 @@ internal sealed record FleetOptions
             ApiBind = Read(analytics, "memgrowth.fleet.analytics", "api-bind", k => NonEmpty(analytics.GetString(k)), d.ApiBind),
             ApiPort = Read(analytics, "memgrowth.fleet.analytics", "api-port", k => Port(analytics.GetString(k), allowAny: true), d.ApiPort),
             PassivateAfter = Read(analytics, "memgrowth.fleet.analytics", "passivate-after", k => Positive(analytics.GetTimeSpan(k)), d.PassivateAfter),
+            Retention = Read(analytics, "memgrowth.fleet.analytics", "retention", k => HistoryRetention.Check(analytics.GetTimeSpan(k)), d.Retention),
             AgentPort = Read(agent, "memgrowth.fleet.agent", "port", k => Port(agent.GetString(k), allowAny: true), d.AgentPort),
             OutboxDir = Read(agent, "memgrowth.fleet.agent", "outbox-dir", k => NonEmpty(agent.GetString(k)), d.OutboxDir),
             OutboxMaxBytes = Read(agent, "memgrowth.fleet.agent", "outbox-max-size", k => AtLeast(agent.GetByteSize(k) ?? 0, 64 << 10), d.OutboxMaxBytes),

@@ -44,7 +44,7 @@ internal static class LeaksCommand
         {
             if (held is not null)
             {
-                await CatchUpAsync(store, connectionString, ct).ConfigureAwait(false);
+                await CatchUpAsync(store, connectionString, defaults.HistoryRetention, ct).ConfigureAwait(false);
             }
         }
 
@@ -74,7 +74,7 @@ internal static class LeaksCommand
         }
     }
 
-    private static async Task CatchUpAsync(ReadModelStore store, string connectionString, CancellationToken ct)
+    private static async Task CatchUpAsync(ReadModelStore store, string connectionString, TimeSpan retention, CancellationToken ct)
     {
         JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
         var config = ConfigurationFactory.ParseString(MessageSerializer.Config + "\nakka.loglevel = WARNING")
@@ -82,7 +82,7 @@ internal static class LeaksCommand
         using var system = ActorSystem.Create("memgrowth-leaks", config);
         try
         {
-            var trends = system.ActorOf(TrendRegion.Props(), "trends");
+            var trends = system.ActorOf(TrendRegion.Props(retention), "trends");
             await LeakProjection.CatchUpAsync(system, store, new TrendFeed(trends, store), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SqliteException or AskTimeoutException)

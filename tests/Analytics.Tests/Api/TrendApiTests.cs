@@ -112,6 +112,23 @@ public sealed class TrendApiTests
         await system.Terminate();
     }
 
+    [Fact]
+    public async Task A_services_series_spans_at_most_the_retentions_days()
+    {
+        using var database = new TestDatabase(JournalDatabase.Sqlite);
+        using var cts = new CancellationTokenSource(Timeout);
+        await LeakQueryTests.SeedAsync(database, cts.Token);
+        await using var api = await HistoryApi.StartAsync(new ReadModelStore(database.Kind, database.ConnectionString), null, "127.0.0.1", 0, TimeSpan.FromDays(10), cts.Token);
+        using var http = new HttpClient { BaseAddress = api.Address };
+
+        var byDefault = await GetJson(http, "/api/services/db.service");
+        var most = await GetJson(http, "/api/services/db.service?days=10");
+
+        Assert.Equal(10, byDefault.GetProperty("days").GetArrayLength()); // 30 unless the retention is shorter
+        Assert.Equal(10, most.GetProperty("days").GetArrayLength());
+        await AssertError(http, "/api/services/db.service?days=11", HttpStatusCode.BadRequest, "days is 1 to 10 (the history keeps a closed leak 10 days)");
+    }
+
     private static List<ProjectedEvent> Batch(DateTimeOffset now)
     {
         var batch = LeakQueryTests.SeedBatch();

@@ -20,6 +20,22 @@ public sealed class LeakEntityPersistenceTests
     // A host name of its own per test run: the PostgreSQL database outlives the run.
     private readonly LeakId _leak = new($"test-{Guid.NewGuid():N}", 4242, 599433);
 
+    [Fact]
+    public async Task A_standalone_nodes_entity_stops_when_idle_and_the_next_message_recovers_it()
+    {
+        using var database = new TestDatabase(JournalDatabase.Sqlite);
+        using var system = Start(database);
+        var entity = system.ActorOf(LeakEntity.Props(_leak, TimeSpan.FromMilliseconds(300))); // as LeakRegion makes them
+        var ack = await entity.Ask<LeakAck>(Detect(DetectionKind.GrowthDetected, 0, 0.7), Timeout);
+
+        Assert.True(await entity.WatchAsync().WaitAsync(Timeout)); // stopped, nothing asked of it for 300 ms
+        var again = await system.ActorOf(LeakRegion.Props(TimeSpan.FromMilliseconds(300))).Ask<LeakSnapshot>(new GetLeak(_leak), Timeout);
+
+        Assert.Equal(1, ack.Journaled);
+        Assert.Equal((1L, LeakStatus.Suspected), (again.LastSequenceNr, again.State!.Status));
+        await system.Terminate();
+    }
+
     [Theory]
     [InlineData(JournalDatabase.Sqlite)]
     [InlineData(JournalDatabase.PostgreSql)]

@@ -105,6 +105,79 @@ public sealed class ServiceTrendEntityTests
         }
     }
 
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task A_trend_drops_leaks_closed_past_its_retention_keeps_its_journal_short_and_recovers_the_same(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        var retention = TimeSpan.FromDays(30);
+        var old = Inputs(OnWeb1, Detections.Of(OnWeb1, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(OnWeb1, DetectionKind.ProcessOomKilled, 60, 0.7));
+        var later = TimeSpan.FromDays(40).TotalSeconds;
+        var detections = new List<Detection> { Detections.Of(OnWeb2, DetectionKind.GrowthDetected, later, 0.7) };
+        detections.AddRange(Enumerable.Range(1, ServiceTrendEntity.SnapshotEvery + 2).Select(i => Detections.Of(OnWeb2, DetectionKind.GrowthUpdated, later + i, 0.7)));
+        var recent = Inputs(OnWeb2, [.. detections]);
+        var id = ServiceTrendEntity.PersistenceIdOf(_service);
+        ServiceTrend before;
+        using (var system = Start(database))
+        {
+            var trends = system.ActorOf(TrendRegion.Props(retention));
+            await trends.Ask<TrendAck>(new RecordLeakEvents(_service, old), Timeout);
+            foreach (var input in recent)
+            {
+                await trends.Ask<TrendAck>(new RecordLeakEvents(_service, [input]), Timeout); // one journaled event each: past a snapshot
+            }
+
+            before = (await trends.Ask<TrendReply>(new GetTrend(_service), Timeout)).Trend;
+
+            // The events the snapshot covers go (the last of them stays, marked deleted, for the sequence number).
+            await Eventually(() => database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{id}' AND sequence_number <= {ServiceTrendEntity.SnapshotEvery}") == 1);
+            await system.Terminate();
+        }
+
+        Assert.Equal([OnWeb2], before.Leaks.Keys);
+        Assert.Equal((1, 2, 2, 1), (before.OpenLeaks, before.HostsEver, before.Processes, before.OomKills));
+        Assert.Equal("service-trend.v2", database.Text($"SELECT manifest FROM snapshot WHERE persistence_id = '{id}'"));
+        var journaled = 1 + recent.Count; // one event for the old leak's batch, one per recent input
+        Assert.Equal(journaled - ServiceTrendEntity.SnapshotEvery, database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{id}' AND deleted = FALSE"));
+
+        // Recovered from the snapshot and the events after it: the trend the same events make, retained batch by batch as the entity does.
+        var replayed = new[] { old }.Concat(recent.Select(i => (List<TrendInput>)[i]))
+            .Aggregate(ServiceTrend.Empty(_service), (t, batch) => batch.Aggregate(t, (u, i) => u.Apply(i)).Retain(retention));
+        using (var system = Start(database))
+        {
+            var reply = await system.ActorOf(TrendRegion.Props(retention)).Ask<TrendReply>(new GetTrend(_service), Timeout);
+
+            Assert.Equal(journaled, reply.LastSequenceNr);
+            foreach (var trend in new[] { reply.Trend, replayed })
+            {
+                Assert.Equal(before.Leaks.Values, trend.Leaks.Values);
+                Assert.Equal(before.Dropped, trend.Dropped);
+                Assert.Equal((before.FirstSeen, before.LastSeen), (trend.FirstSeen, trend.LastSeen));
+            }
+
+            await system.Terminate();
+        }
+    }
+
+    /// <summary>Waits for what an actor does after its reply (a deletion after a snapshot), checking every 50 ms for up to 10 s.</summary>
+    private static async Task Eventually(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        while (!condition())
+        {
+            try
+            {
+                await timer.WaitForNextTickAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("not within 10 s");
+            }
+        }
+    }
+
     private static ActorSystem Start(TestDatabase database) =>
         ActorSystem.Create("trends", ConfigurationFactory.ParseString(MessageSerializer.Config).WithFallback(database.Journal));
 

@@ -28,6 +28,11 @@ public sealed class TrendSerializerTests : IDisposable
 
     private static readonly ServiceTrend Trend = ServiceTrend.Empty("api.service").Apply(Opened).Apply(Ended);
 
+    /// <summary>A trend that dropped a leak (see <see cref="ServiceTrend.Retain"/>): its snapshot carries the counts.</summary>
+    private static readonly ServiceTrend Dropping = Trend
+        .Apply(new TrendInput("leak-web-2/7/1", 1, new LeakOpened(new LeakId("web-2", 7, 1), T0.AddDays(200), T0.AddDays(199), "api", "/usr/bin/api", null, null, "api.service", T0.AddDays(200), Report with { Time = T0.AddDays(200) })))
+        .Retain(TimeSpan.FromDays(90));
+
     // Bound as every node binds it: through the journal's configuration.
     private readonly ActorSystem _system = ActorSystem.Create("trend-serializer-test",
         ConfigurationFactory.ParseString(MessageSerializer.Config).WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, "Data Source=:memory:")));
@@ -40,6 +45,8 @@ public sealed class TrendSerializerTests : IDisposable
         new GetTrend("api.service"),
         new TrendReply(Trend, 7),
         Trend,
+        Dropping,
+        new TrendReply(Dropping, 9),
         ServiceTrend.Empty("api.service"),
     ];
 
@@ -54,7 +61,7 @@ public sealed class TrendSerializerTests : IDisposable
         var bytes = serializer.ToBinary(message);
         var back = _system.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
 
-        Assert.EndsWith(".v1", manifest, StringComparison.Ordinal);
+        Assert.Matches(@"^[a-z-]+\.v[0-9]+$", manifest);
         Assert.DoesNotContain("MemGrowth", manifest, StringComparison.Ordinal);
         Assert.IsType(message.GetType(), back);
         Assert.Equal(Encoding.UTF8.GetString(bytes), Encoding.UTF8.GetString(serializer.ToBinary(back)));
@@ -88,6 +95,39 @@ public sealed class TrendSerializerTests : IDisposable
     }
 
     [Fact]
+    public void A_trend_that_dropped_leaks_reads_back_with_their_counts()
+    {
+        var serializer = (TrendSerializer)_system.Serialization.FindSerializerFor(Dropping);
+
+        var back = (ServiceTrend)serializer.FromBinary(serializer.ToBinary(Dropping), "service-trend.v2");
+
+        Assert.Equal(1, Dropping.Dropped.Processes);
+        Assert.Equal(Dropping.Dropped, back.Dropped);
+        Assert.Equal((2, 2, 1), (back.Processes, back.HostsEver, back.OomKills));
+        Assert.Equal(Dropping.Leaks.Values, back.Leaks.Values);
+    }
+
+    [Fact]
+    public void A_trend_has_a_golden_v2_form_and_its_v1_form_still_reads_as_one_that_dropped_nothing()
+    {
+        const string leak = """{"leak":"web-1/4242/599433","opened":"2026-11-24T09:00:00+00:00","last_seen":"2026-11-24T09:01:00+00:00","bytes_per_second":1048576,"seconds_to_limit":600,"open":false,"oom_killed":true,"last_sequence_nr":2,"last_report":"2026-11-24T09:00:00+00:00"}""";
+        const string v1 = $$"""{"service":"api.service","leaks":[{{leak}}],"first_seen":"2026-11-24T09:00:00+00:00","last_seen":"2026-11-24T09:01:00+00:00"}""";
+        const string v2 = $$$"""{"service":"api.service","leaks":[{{{leak}}}],"first_seen":"2026-11-24T09:00:00+00:00","last_seen":"2026-11-24T09:01:00+00:00","dropped":{"processes":3,"oom_kills":1,"hosts":["db-1","web-9"]}}""";
+        var serializer = (TrendSerializer)_system.Serialization.FindSerializerFor(Trend);
+
+        var old = (ServiceTrend)serializer.FromBinary(Encoding.UTF8.GetBytes(v1), "service-trend.v1");
+        var now = (ServiceTrend)serializer.FromBinary(Encoding.UTF8.GetBytes(v2), "service-trend.v2");
+        var oldReply = (TrendReply)serializer.FromBinary(Encoding.UTF8.GetBytes($$"""{"trend":{{v1}},"last_sequence_nr":4}"""), "trend-reply.v1");
+
+        Assert.Equal("service-trend.v2", serializer.Manifest(Trend));
+        Assert.Equal(v2, Encoding.UTF8.GetString(serializer.ToBinary(now)));
+        Assert.Equal(Trend.Leaks.Values, old.Leaks.Values);
+        Assert.Equal(DroppedLeaks.None, old.Dropped);
+        Assert.Equal((4, 3, 2), (now.Processes, now.HostsEver, now.OomKills));
+        Assert.Equal((Trend.Leaks.Values.Single(), 4L), (oldReply.Trend.Leaks.Values.Single(), oldReply.LastSequenceNr));
+    }
+
+    [Fact]
     public void An_unknown_manifest_is_refused_naming_the_ones_this_build_reads()
     {
         var serializer = (TrendSerializer)_system.Serialization.FindSerializerFor(new GetTrend("x"));
@@ -95,6 +135,7 @@ public sealed class TrendSerializerTests : IDisposable
         var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "trend-record.v9"));
 
         Assert.Contains("trend-record.v1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("service-trend.v1", error.Message, StringComparison.Ordinal); // read, though no longer written
     }
 
     public void Dispose() => _system.Dispose();

@@ -33,6 +33,20 @@ public sealed class AgentOptionsTests : IDisposable
         Assert.Equal(new ApiEndpoint("::1", 0), elsewhere.Api);
     }
 
+    [Fact]
+    public void Should_keep_closed_leaks_90_days_unless_told_otherwise_and_never_under_2()
+    {
+        var shipped = AgentOptions.Parse([], ShippedConfig());
+        var fortnight = AgentOptions.Parse([], Write("memgrowth.agent { history-retention = 14d }"));
+
+        var error = Assert.Throws<ArgumentException>(() => AgentOptions.Parse([], Write("memgrowth.agent { history-retention = 1d }")));
+
+        Assert.Equal(TimeSpan.FromDays(90), shipped.HistoryRetention);
+        Assert.Equal(TimeSpan.FromDays(14), fortnight.HistoryRetention);
+        Assert.Contains("memgrowth.agent.history-retention has a bad value", error.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 2 days", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("8480")]
     [InlineData("localhost:8480")]

@@ -124,6 +124,7 @@ public sealed partial class FleetOptionsTests : IDisposable
         ["MEMGROWTH_API_BIND"] = ("0.0.0.0", o => o.ApiBind, "0.0.0.0"),
         ["MEMGROWTH_API_PORT"] = ("9000", o => o.ApiPort, 9000),
         ["MEMGROWTH_PASSIVATE_AFTER"] = ("30s", o => o.PassivateAfter, TimeSpan.FromSeconds(30)),
+        ["MEMGROWTH_RETENTION"] = ("400d", o => o.Retention, TimeSpan.FromDays(400)),
         ["MEMGROWTH_AGENT_PORT"] = ("4100", o => o.AgentPort, 4100),
         ["MEMGROWTH_OUTBOX_DIR"] = ("/tmp/outbox dir", o => o.OutboxDir, "/tmp/outbox dir"),
         ["MEMGROWTH_OUTBOX_MAX_SIZE"] = ("64MiB", o => o.OutboxMaxBytes, 64L << 20),
@@ -195,6 +196,8 @@ public sealed partial class FleetOptionsTests : IDisposable
     [InlineData("memgrowth.fleet.analytics.connection-string", "\"\"")]
     [InlineData("memgrowth.fleet.cluster-name", "\"9lives\"")]
     [InlineData("memgrowth.fleet.down-after", "0s")]
+    [InlineData("memgrowth.fleet.analytics.retention", "1d")]
+    [InlineData("memgrowth.fleet.analytics.retention", "forever")]
     [InlineData("memgrowth.fleet.agent.resend-after", "soon")]
     [InlineData("memgrowth.fleet.agent.outbox-max-size", "1KiB")]
     [InlineData("memgrowth.fleet.agent.max-in-flight", "0")]
