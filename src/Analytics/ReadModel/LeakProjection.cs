@@ -5,6 +5,7 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using MemGrowth.Analytics.Persistence;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.ReadModel;
@@ -14,7 +15,7 @@ namespace MemGrowth.Analytics.ReadModel;
 /// the stored offset, leak events kept, in batches, each stored with its offset in one transaction (<see cref="ReadModelStore.ApplyAsync"/>).
 /// A failure (database away, say) restarts the stream with backoff from the offset stored last, so what
 /// was stored is never read again as new and what was not is never skipped. With an <see cref="ITrendFeed"/>,
-/// each batch goes to the service trends before it is stored, so they see everything at least once (leaks
+/// each batch goes to the service trends while it is written, and commits only once they have it, so they see everything at least once (leaks
 /// projected before any projection fed them included: see <see cref="TrendBackfill"/>). Dispose to stop it.
 /// </summary>
 public sealed class LeakProjection : IAsyncDisposable
@@ -177,12 +178,33 @@ public sealed class LeakProjection : IAsyncDisposable
 
     private async Task<long> ApplyAsync(IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
     {
-        if (_trends is not null)
+        // On PostgreSQL the trends take the batch while the read model writes it, and the offset commits only
+        // once both are done. SQLite has one writer at a time: the read model's open transaction would hold
+        // the trends' journal writes off until it timed out, so there the trends go first.
+        if (_trends is not null && _store.Database == JournalDatabase.Sqlite)
         {
             await _trends.RecordAsync(batch, ct).ConfigureAwait(false);
+            await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct).ConfigureAwait(false);
+            return Stored(batch);
         }
 
-        await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct).ConfigureAwait(false);
+        var trends = _trends?.RecordAsync(batch, ct) ?? Task.CompletedTask;
+        try
+        {
+            await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, () => trends, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _ = trends.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+
+        return Stored(batch);
+    }
+
+    /// <summary>Moves the stored offset to the batch's last event and wakes whoever waits for it.</summary>
+    private long Stored(IReadOnlyList<ProjectedEvent> batch)
+    {
         var ordering = batch.Max(e => e.Ordering);
         lock (_lock)
         {

@@ -86,7 +86,10 @@ public sealed class ReadModelStore
     /// Stores a batch of events and moves the projection's offset to its last ordering, in one
     /// transaction. Events stored already change nothing. Returns how many events changed a leak row.
     /// </summary>
-    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
+    public Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct) => ApplyAsync(projection, batch, null, ct);
+
+    /// <param name="beforeCommit">Awaited after the batch is written and before it commits (work that must be done before the offset moves); its failure rolls the batch back.</param>
+    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, Func<Task>? beforeCommit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
@@ -101,6 +104,11 @@ public sealed class ReadModelStore
             var applied = await TryApplyAsync(connection, transaction, projection, batch, ct).ConfigureAwait(false);
             if (applied is { } count)
             {
+                if (beforeCommit is not null)
+                {
+                    await beforeCommit().ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return count;
             }
@@ -173,14 +181,22 @@ public sealed class ReadModelStore
             return null;
         }
 
-        foreach (var chunk in reports.Chunk(RowsPerStatement))
+        if (connection is NpgsqlConnection postgres)
         {
-            await InsertReportsAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
+            await PostgreSqlArrayInserts.ReportsAsync(postgres, (NpgsqlTransaction)transaction, reports, ct).ConfigureAwait(false);
+            await PostgreSqlArrayInserts.SampleSetsAsync(postgres, (NpgsqlTransaction)transaction, samples, ct).ConfigureAwait(false);
         }
-
-        foreach (var chunk in samples.Chunk(SampleSetsPerStatement))
+        else
         {
-            await InsertSamplesAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
+            foreach (var chunk in reports.Chunk(RowsPerStatement))
+            {
+                await InsertReportsAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
+            }
+
+            foreach (var chunk in samples.Chunk(SampleSetsPerStatement))
+            {
+                await InsertSamplesAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
+            }
         }
 
         await StoreOffsetAsync(connection, transaction, projection, batch.Max(e => e.Ordering), ct).ConfigureAwait(false);

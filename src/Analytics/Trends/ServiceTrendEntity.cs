@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.Retention;
 
 namespace MemGrowth.Analytics.Trends;
@@ -8,7 +9,7 @@ namespace MemGrowth.Analytics.Trends;
 /// One service's trend across the fleet, event-sourced: a thin persistent actor around
 /// <see cref="ServiceTrend"/>. Each <see cref="RecordLeakEvents"/> journals one <see cref="LeakEventsRecorded"/>
 /// holding only the leak events it had not seen (by each leak's sequence number), then acks; a resend
-/// journals nothing and is still acked. A snapshot every <see cref="SnapshotEvery"/> events keeps recovery short,
+/// journals nothing and is still acked (one that crosses its first send may journal a duplicate that applies as nothing). A snapshot every <see cref="SnapshotEvery"/> events keeps recovery short,
 /// and the events it covers are then deleted from the journal.
 /// After each journaled event (and each one replayed) the trend drops the leaks closed longer than the history's
 /// retention (<see cref="ServiceTrend.Retain"/>), so its state and snapshots hold the recent leaks, not all of them.
@@ -27,6 +28,7 @@ public sealed class ServiceTrendEntity : ReceivePersistentActor
         _retention = HistoryRetention.Check(retention);
         _trend = ServiceTrend.Empty(service);
         PersistenceId = PersistenceIdOf(service);
+        JournalPluginId = JournalConfig.TrendJournalId; // a writer of its own, beside the leak entities' (same table)
         Recover<SnapshotOffer>(o =>
         {
             if (o.Snapshot is ServiceTrend trend)
@@ -73,7 +75,11 @@ public sealed class ServiceTrendEntity : ReceivePersistentActor
             return;
         }
 
-        Persist(new LeakEventsRecorded(unseen), recorded =>
+        // PersistAsync: the chunks of a batch arrive together and their writes share the journal's next round
+        // trip, where Persist would hold each chunk until the one before it is stored. Handlers still run in
+        // order; a chunk's unseen events are judged before the ones in flight are applied, so a resend crossing
+        // its first send may journal a duplicate, which Apply skips (by sequence number) as it does on replay.
+        PersistAsync(new LeakEventsRecorded(unseen), recorded =>
         {
             Apply(recorded);
             sender.Tell(new TrendAck(command.Service, recorded.Events.Count));

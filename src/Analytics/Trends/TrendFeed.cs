@@ -52,6 +52,32 @@ public sealed class TrendFeed : ITrendFeed
         _ => e,
     };
 
+    /// <summary>
+    /// The events a trend needs, in order: a report followed in the batch by another report of its leak (not
+    /// a reopening) is left out, since the later one sets every field of the leak it sets (see
+    /// <see cref="ServiceTrend.Apply(LeakEvent)"/>) and a leak's reports come in time order. At full ingest
+    /// a batch holds a few reports per leak; the trend journals one.
+    /// </summary>
+    public static IEnumerable<ProjectedEvent> Needed(IEnumerable<ProjectedEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var list = events as IReadOnlyList<ProjectedEvent> ?? [.. events];
+        var superseded = new bool[list.Count];
+        var next = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            var e = list[i];
+            if (e.Event is LeakReported { Reopened: false } && next.TryGetValue(e.PersistenceId, out var later) && list[later].Event is LeakReported { Reopened: false })
+            {
+                superseded[i] = true;
+            }
+
+            next[e.PersistenceId] = i;
+        }
+
+        return list.Where((_, i) => !superseded[i]);
+    }
+
     public async Task RecordAsync(IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -90,12 +116,12 @@ public sealed class TrendFeed : ITrendFeed
             .ToList();
         await Parallel.ForEachAsync(byService, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (events, token) =>
         {
-            // One service's chunks in order: a trend dedups by sequence number, so a later chunk first would hide an earlier one.
-            foreach (var chunk in events.Chunk(MaxEventsPerMessage))
-            {
-                var message = new RecordLeakEvents(events.Key, [.. chunk.Select(e => new TrendInput(e.PersistenceId, e.SequenceNr, WithoutSamples(e.Event)))]);
-                await _trends.Ask<TrendAck>(message, _timeout, token).ConfigureAwait(false);
-            }
+            // One service's chunks sent in order, all at once (a trend dedups by sequence number, so a later chunk
+            // first would hide an earlier one; messages from here to one entity keep their order), then awaited.
+            var acks = Needed(events).Chunk(MaxEventsPerMessage)
+                .Select(chunk => _trends.Ask<TrendAck>(new RecordLeakEvents(events.Key, [.. chunk.Select(e => new TrendInput(e.PersistenceId, e.SequenceNr, WithoutSamples(e.Event)))]), _timeout, token))
+                .ToList();
+            await Task.WhenAll(acks).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 }
