@@ -16,6 +16,6 @@ public static class LeakReadModel
     public static LeakProjection Start(ActorSystem system, JournalDatabase database, string connectionString, IActorRef? trends = null)
     {
         var store = new ReadModelStore(database, connectionString);
-        return LeakProjection.Start(system, store, trends is null || Environment.GetEnvironmentVariable("XP_NOTRENDS") == "1" ? null : new TrendFeed(trends, store));
+        return LeakProjection.Start(system, store, trends is null ? null : new TrendFeed(trends, store));
     }
 }
