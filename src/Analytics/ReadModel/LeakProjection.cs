@@ -71,6 +71,10 @@ public sealed class LeakProjection : IAsyncDisposable
         (UniqueKillSwitch kill, Task done) = RestartSource.OnFailuresWithBackoff(
                 () => Source.FromTask(StartAsync(store, trends is not null, system.Log, ct))
                     .ConcatMany(offset => Events(journal.AllEvents(Offset.Sequence(offset))))
+                    // The journal is read ahead while a batch is stored: without room here the next page
+                    // was only asked for once the batch before it was stored (reading 2,000 events took as
+                    // long as storing them at full ingest).
+                    .Buffer(2 * BatchSize, OverflowStrategy.Backpressure)
                     .GroupedWithin(BatchSize, BatchWindow)
                     .SelectAsync(1, async batch => await projection.ApplyAsync([.. batch], ct).ConfigureAwait(false))
                     .WatchTermination((_, termination) =>

@@ -1,9 +1,10 @@
+using System.Globalization;
 using Npgsql;
 
 namespace MemGrowth.Analytics.ReadModel;
 
 /// <summary>
-/// The projection's report and sample-set inserts on PostgreSQL: one statement per table per batch, its rows
+/// The projection's writes on PostgreSQL (leak rows, reports, sample sets): one statement per table per batch, its rows
 /// passed as one array parameter per column (<c>INSERT … SELECT * FROM unnest(…)</c>), so neither the SQL
 /// text nor the parameter count grows with the batch. Multi-row VALUES with a parameter per value were most
 /// of the projection's time at full ingest (100–500 ms for 2,000 events). Rows already there are skipped,
@@ -20,6 +21,63 @@ internal static class PostgreSqlArrayInserts
         "INSERT INTO leak_sample_sets (persistence_id, sequence_nr, samples, data) " +
         "SELECT * FROM unnest(@c0::text[], @c1::bigint[], @c2::int[], @c3::text[]) " +
         "ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
+
+    /// <summary>The SQL type of each of <see cref="RowMapping.LeakColumns"/>, in order (see <see cref="ReadModelSchema"/>).</summary>
+    private static readonly string[] LeakColumnTypes =
+    [
+        "text", "bigint", "text", "text", "integer", "bigint", "text", "text", "text", "text", "text", "text",
+        "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "integer", "integer", "bigint", "text",
+        "float8", "float8", "bigint", "bigint", "float8",
+    ];
+
+    private static readonly string[] LeakColumnNames = RowMapping.LeakColumns.Split(", ");
+
+    private static readonly string Unnest =
+        "unnest(" + string.Join(", ", LeakColumnTypes.Select((type, i) => $"@c{i}::{type}[]")) + ", @previous::bigint[]) AS u(" +
+        string.Join(", ", LeakColumnNames) + ", previous)";
+
+    private static readonly string InsertLeakRows =
+        $"INSERT INTO leak_rows ({RowMapping.LeakColumns}) SELECT {RowMapping.LeakColumns} FROM {Unnest} ON CONFLICT (persistence_id) DO NOTHING";
+
+    private static readonly string UpdateLeakRows =
+        "UPDATE leak_rows SET " + string.Join(", ", LeakColumnNames.Skip(1).Select(c => $"{c} = u.{c}")) +
+        $" FROM {Unnest} WHERE leak_rows.persistence_id = u.persistence_id AND leak_rows.last_sequence_nr = u.previous";
+
+    /// <summary>
+    /// Inserts the new rows and replaces the others where they are still the version they were computed from,
+    /// in one statement each; false when any row was not written (another writer got there first).
+    /// </summary>
+    public static async Task<bool> LeakRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(LeakRow? Previous, LeakRow Next)> writes, CancellationToken ct)
+    {
+        var inserts = writes.Where(w => w.Previous is null).ToList();
+        var updates = writes.Where(w => w.Previous is not null).ToList();
+        return await WriteLeakRowsAsync(connection, transaction, InsertLeakRows, inserts, ct).ConfigureAwait(false)
+            && await WriteLeakRowsAsync(connection, transaction, UpdateLeakRows, updates, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> WriteLeakRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, List<(LeakRow? Previous, LeakRow Next)> writes, CancellationToken ct)
+    {
+        if (writes.Count == 0)
+        {
+            return true;
+        }
+
+        var rows = writes.Select(w => RowMapping.LeakValues(w.Next)).ToList();
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        for (var c = 0; c < LeakColumnTypes.Length; c++)
+        {
+            command.Parameters.AddWithValue("c" + c.ToString(CultureInfo.InvariantCulture), LeakColumnTypes[c] switch
+            {
+                "text" => (object)rows.Select(r => (string?)r[c]).ToArray(),
+                "bigint" => rows.Select(r => r[c] is null ? (long?)null : Convert.ToInt64(r[c], CultureInfo.InvariantCulture)).ToArray(),
+                "integer" => rows.Select(r => r[c] is null ? (int?)null : Convert.ToInt32(r[c], CultureInfo.InvariantCulture)).ToArray(),
+                _ => rows.Select(r => r[c] is null ? (double?)null : Convert.ToDouble(r[c], CultureInfo.InvariantCulture)).ToArray(),
+            });
+        }
+
+        command.Parameters.AddWithValue("previous", writes.Select(w => w.Previous?.LastSequenceNr ?? 0).ToArray());
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == writes.Count;
+    }
 
     public static async Task ReportsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ReportRow> reports, CancellationToken ct)
     {

@@ -176,7 +176,10 @@ public sealed class ReadModelStore
         }
 
         var writes = rows.Where(p => p.Value is not null && !ReferenceEquals(p.Value, read[p.Key])).Select(p => (read[p.Key], p.Value!)).ToList();
-        if (!await WriteRowsAsync(connection, transaction, writes, ct).ConfigureAwait(false))
+        var written = connection is NpgsqlConnection npgsql
+            ? await PostgreSqlArrayInserts.LeakRowsAsync(npgsql, (NpgsqlTransaction)transaction, writes, ct).ConfigureAwait(false)
+            : await WriteRowsAsync(connection, transaction, writes, ct).ConfigureAwait(false);
+        if (!written)
         {
             return null;
         }
