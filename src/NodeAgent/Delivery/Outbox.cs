@@ -100,6 +100,9 @@ internal sealed class Outbox : IDisposable
 
     public bool IsPending(long seq) => _pending.ContainsKey(seq);
 
+    /// <summary>A pending detection as journaled (its "detection.v1" JSON), not read.</summary>
+    public ReadOnlyMemory<byte> Encoded(long seq) => _pending[seq];
+
     /// <summary>Bytes of a pending detection as journaled (its JSON).</summary>
     public int SizeOf(long seq) => _pending[seq].Length;
 

@@ -181,7 +181,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private void Tell(Send send) => _region.Tell(
         send.Seqs.Length == 1
             ? new DeliverDetection(_producer, send.Seqs[0], _outbox.Get(send.Seqs[0]))
-            : new DeliverDetections(_producer, send.Seqs, [.. send.Seqs.Select(_outbox.Get)]),
+            : DeliverDetections.OfEncoded(_producer, send.Seqs, [.. send.Seqs.Select(_outbox.Encoded)]),
         Self);
 
     private void OnAck(string producer, IReadOnlyList<long> seqs)

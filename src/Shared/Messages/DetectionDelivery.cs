@@ -41,14 +41,46 @@ public sealed record DeliverDetections
 
         Producer = producer;
         Seqs = seqs;
-        Detections = detections;
+        _detections = detections;
+    }
+
+    private DeliverDetections(string producer, IReadOnlyList<long> seqs, IReadOnlyList<ReadOnlyMemory<byte>> encoded)
+    {
+        Producer = producer;
+        Seqs = seqs;
+        Encoded = encoded;
     }
 
     public string Producer { get; }
 
     public IReadOnlyList<long> Seqs { get; }
 
-    public IReadOnlyList<Detection> Detections { get; }
+    /// <summary>The detections, read from <see cref="Encoded"/> on first use when the batch was made from it.</summary>
+    public IReadOnlyList<Detection> Detections => _detections ??= [.. Encoded!.Select(e => (Detection)MessageSerializer.Decode(e.Span, MessageSerializer.DetectionManifest))];
+
+    /// <summary>The detections as an agent's outbox holds them (their "detection.v1" JSON), when the batch was made from it: sent as they are.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ReadOnlyMemory<byte>>? Encoded { get; }
+
+    private IReadOnlyList<Detection>? _detections;
+
+    /// <summary>
+    /// A batch of one leak's detections as the producer's outbox holds them (each its "detection.v1" JSON,
+    /// one leak's, as <see cref="LeakId.Of"/> grouped them), so sending it serializes nothing again; the
+    /// receiving node reads them, and refuses a batch of several leaks there.
+    /// </summary>
+    public static DeliverDetections OfEncoded(string producer, IReadOnlyList<long> seqs, IReadOnlyList<ReadOnlyMemory<byte>> encoded)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentNullException.ThrowIfNull(seqs);
+        ArgumentNullException.ThrowIfNull(encoded);
+        if (seqs.Count == 0 || seqs.Count != encoded.Count)
+        {
+            throw new ArgumentException($"a batch holds one sequence number per detection and at least one ({seqs.Count} for {encoded.Count})", nameof(seqs));
+        }
+
+        return new DeliverDetections(producer, seqs, encoded);
+    }
 
     /// <summary>The leak every detection of the batch belongs to.</summary>
     [JsonIgnore]

@@ -157,6 +157,21 @@ public sealed class MessageSerializerTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_made_of_encoded_detections_is_written_byte_for_byte_as_the_same_batch_of_detections()
+    {
+        var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(DeliverDetections));
+        Detection[] detections = [Detected with { Samples = Samples }, Detected with { Time = T0.AddSeconds(5), Cmdline = "/usr/bin/api --name \"naïve\" <x>" }];
+        var encoded = DeliverDetections.OfEncoded("web-1:/var/lib/memgrowth/outbox+é", [19, 23], [.. detections.Select(d => (ReadOnlyMemory<byte>)MessageSerializer.Encode(d))]);
+        var plain = new DeliverDetections("web-1:/var/lib/memgrowth/outbox+é", [19, 23], detections);
+
+        var bytes = serializer.ToBinary(encoded);
+
+        Assert.Equal(serializer.ToBinary(plain), bytes);
+        Assert.Equal(plain, serializer.FromBinary(bytes, "deliver-detections.v1"));
+        Assert.Equal(plain, encoded); // read on first use
+    }
+
+    [Fact]
     public void The_detection_kinds_of_v1_keep_their_names()
     {
         var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(Detection));
