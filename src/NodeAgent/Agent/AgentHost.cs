@@ -97,7 +97,7 @@ internal sealed class AgentHost : IAsyncDisposable
     {
         var outbox = Outbox.Open(fleet.OutboxDir, fleet.OutboxMaxBytes);
         var producer = $"{_host}#{Guid.NewGuid():N}";
-        Delivery = _system.ActorOf(OutboxDelivery.Props(outbox, ActorRefs.Nobody, producer, fleet.MaxInFlight, fleet.ResendAfter, _logger), "delivery");
+        Delivery = _system.ActorOf(OutboxDelivery.Props(outbox, ActorRefs.Nobody, producer, fleet.MaxInFlight, fleet.ResendAfter, _logger, maxBatch: fleet.MaxBatch), "delivery");
         _fleetLink = FleetLink.Start(fleet, _options.AkkaConfig, Delivery, _logger);
         return Delivery;
     }

@@ -53,7 +53,7 @@ internal static class IngestBenchmark
             var outbox = Outbox.Open(outboxDir, Math.Max(fleet.OutboxMaxBytes, 64L << 20));
             var recovered = outbox.PendingCount;
             var delivery = system.ActorOf(
-                OutboxDelivery.Props(outbox, LeakSharding.StartProxy(system), $"{options.Host}#{Guid.NewGuid():N}", fleet.MaxInFlight, fleet.ResendAfter, loggers.CreateLogger("delivery")),
+                OutboxDelivery.Props(outbox, LeakSharding.StartProxy(system), $"{options.Host}#{Guid.NewGuid():N}", fleet.MaxInFlight, fleet.ResendAfter, loggers.CreateLogger("delivery"), maxBatch: fleet.MaxBatch),
                 "delivery");
             await output.WriteLineAsync($"ingest: joined as {Cluster.Get(system).SelfAddress}; {options.Count} detections over {options.Leaks} leaks of host {options.Host}, {recovered} recovered from {outboxDir}").ConfigureAwait(false);
             await output.FlushAsync(ct).ConfigureAwait(false);

@@ -37,7 +37,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private static readonly TimeSpan ComplainEvery = TimeSpan.FromSeconds(30);
     private const int MaxLatencySamples = 1 << 20;
 
-    /// <summary>Most detections one send carries: a leak's backlog goes in a few writes, each ack settling many.</summary>
+    /// <summary>Most detections one send carries (the default of <c>max-batch</c>, and its most): a leak's backlog goes in a few writes, each ack settling many.</summary>
     internal const int MaxBatch = 64;
 
     /// <summary>Most bytes (as journaled) of one batch: well under remoting's 128,000-byte frame.</summary>
@@ -47,6 +47,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private IActorRef _region;
     private readonly string _producer;
     private readonly int _maxInFlight;
+    private readonly int _maxBatch;
     private readonly TimeSpan _resendAfter;
     private readonly ILogger _logger;
     private readonly string _receiver;
@@ -65,8 +66,12 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private long _complainedAt = long.MinValue;
 
     /// <param name="receiver">Who acknowledges, as the log names it: "analytics node" in a fleet, "history journal" standalone.</param>
-    public OutboxDelivery(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger, string receiver = "analytics node")
+    /// <param name="maxBatch">Most detections of one leak in one send (1 to <see cref="MaxBatch"/>).</param>
+    public OutboxDelivery(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger, string receiver = "analytics node", int maxBatch = MaxBatch)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBatch, MaxBatch);
+        _maxBatch = maxBatch;
         _receiver = receiver;
         _outbox = outbox;
         _region = region;
@@ -85,8 +90,8 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger, string receiver = "analytics node") =>
-        Akka.Actor.Props.Create(() => new OutboxDelivery(outbox, region, producer, maxInFlight, resendAfter, logger, receiver));
+    public static Props Props(Outbox outbox, IActorRef region, string producer, int maxInFlight, TimeSpan resendAfter, ILogger logger, string receiver = "analytics node", int maxBatch = MaxBatch) =>
+        Akka.Actor.Props.Create(() => new OutboxDelivery(outbox, region, producer, maxInFlight, resendAfter, logger, receiver, maxBatch));
 
     protected override void PreStart()
     {
@@ -159,12 +164,12 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
             return;
         }
 
-        var seqs = new List<long>(Math.Min(queue.Count, MaxBatch));
+        var seqs = new List<long>(Math.Min(queue.Count, _maxBatch));
         var bytes = 0;
         foreach (var seq in queue)
         {
             bytes += _outbox.SizeOf(seq);
-            if (seqs.Count == MaxBatch || (seqs.Count > 0 && bytes > MaxBatchBytes))
+            if (seqs.Count == _maxBatch || (seqs.Count > 0 && bytes > MaxBatchBytes))
             {
                 break;
             }

@@ -13,7 +13,7 @@ internal sealed record FleetOptions
 {
     private static readonly string[] TopKeys = ["cluster-name", "seed-nodes", "hostname", "public-hostname", "down-after", "analytics", "agent"];
     private static readonly string[] AnalyticsKeys = ["port", "database", "connection-string", "api-bind", "api-port", "passivate-after", "retention"];
-    private static readonly string[] AgentKeys = ["port", "outbox-dir", "outbox-max-size", "max-in-flight", "resend-after"];
+    private static readonly string[] AgentKeys = ["port", "outbox-dir", "outbox-max-size", "max-in-flight", "max-batch", "resend-after"];
 
     /// <summary>Every key's environment variable (documented beside the key in config/fleet.hocon); it wins over the file.</summary>
     public static IReadOnlyDictionary<string, string> EnvironmentVariables { get; } = new Dictionary<string, string>
@@ -34,6 +34,7 @@ internal sealed record FleetOptions
         ["agent.outbox-dir"] = "MEMGROWTH_OUTBOX_DIR",
         ["agent.outbox-max-size"] = "MEMGROWTH_OUTBOX_MAX_SIZE",
         ["agent.max-in-flight"] = "MEMGROWTH_MAX_IN_FLIGHT",
+        ["agent.max-batch"] = "MEMGROWTH_MAX_BATCH",
         ["agent.resend-after"] = "MEMGROWTH_RESEND_AFTER",
     };
 
@@ -70,6 +71,9 @@ internal sealed record FleetOptions
     public long OutboxMaxBytes { get; init; } = 32L << 20;
 
     public int MaxInFlight { get; init; } = 1000;
+
+    /// <summary>Most detections of one leak in one send (see <see cref="Delivery.OutboxDelivery.MaxBatch"/>, also the most allowed).</summary>
+    public int MaxBatch { get; init; } = Delivery.OutboxDelivery.MaxBatch;
 
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -162,6 +166,7 @@ internal sealed record FleetOptions
             OutboxDir = Read(agent, "memgrowth.fleet.agent", "outbox-dir", k => NonEmpty(agent.GetString(k)), d.OutboxDir),
             OutboxMaxBytes = Read(agent, "memgrowth.fleet.agent", "outbox-max-size", k => AtLeast(agent.GetByteSize(k) ?? 0, 64 << 10), d.OutboxMaxBytes),
             MaxInFlight = Read(agent, "memgrowth.fleet.agent", "max-in-flight", k => (int)AtLeast(agent.GetLong(k), 1), d.MaxInFlight),
+            MaxBatch = Read(agent, "memgrowth.fleet.agent", "max-batch", k => (int)Between(agent.GetLong(k), 1, Delivery.OutboxDelivery.MaxBatch), d.MaxBatch),
             ResendAfter = Read(agent, "memgrowth.fleet.agent", "resend-after", k => Positive(agent.GetTimeSpan(k)), d.ResendAfter),
         };
         return options;
@@ -228,6 +233,8 @@ internal sealed record FleetOptions
     };
 
     private static TimeSpan Positive(TimeSpan value) => value > TimeSpan.Zero ? value : throw new ArgumentException("must be more than 0");
+
+    private static long Between(long value, long least, long most) => value >= least && value <= most ? value : throw new ArgumentException($"must be {least} to {most}");
 
     private static long AtLeast(long value, long least) => value >= least ? value : throw new ArgumentException($"must be at least {least}");
 

@@ -25,11 +25,12 @@ public sealed class FleetClusterTests
         using var second = new FleetProcess("analytics-2", FleetJournal.AnalyticsEnvironment(db, p2, [p1, p2]), "analytics");
         var api = ApiOf(await second.WaitForLineAsync(l => l.StartsWith("analytics node up", StringComparison.Ordinal), Up));
 
-        // 4000 detections of 200 leaks, 20 each, paced by a small in-flight window so that the stream is
-        // still flowing when the oldest analytics node (the shard coordinator, half the shards) is killed.
+        // 4000 detections of 200 leaks, 20 each, paced by a small in-flight window (4 leaks, 2 detections a
+        // send: batches too) so that the stream is still flowing when the oldest analytics node (the shard
+        // coordinator, half the shards) is killed.
         const int count = 4000, leaks = 200;
         var host = "kill-" + Guid.NewGuid().ToString("N")[..8];
-        using var producer = new FleetProcess("ingest", FleetJournal.ProducerEnvironment([p1, p2], maxInFlight: 4),
+        using var producer = new FleetProcess("ingest", FleetJournal.ProducerEnvironment([p1, p2], maxInFlight: 4, maxBatch: 2),
             "bench", "ingest", "--count", $"{count}", "--leaks", $"{leaks}", "--host", host, "--progress");
         await producer.WaitForLineAsync(l => Acked(l) >= 800, TimeSpan.FromSeconds(120));
         first.Kill();
@@ -116,8 +117,8 @@ public sealed class FleetClusterTests
         var outbox = Directory.CreateTempSubdirectory("memgrowth-outbox-").FullName;
         try
         {
-            // All 1500 are appended to the on-disk outbox at once; one in flight makes delivery slow.
-            using (var before = new FleetProcess("ingest-1", FleetJournal.ProducerEnvironment([port], maxInFlight: 1),
+            // All 1500 are appended to the on-disk outbox at once; one in flight, one at a time, makes delivery slow.
+            using (var before = new FleetProcess("ingest-1", FleetJournal.ProducerEnvironment([port], maxInFlight: 1, maxBatch: 1),
                 "bench", "ingest", "--count", $"{count}", "--leaks", $"{leaks}", "--host", host, "--outbox", outbox, "--progress"))
             {
                 await before.WaitForLineAsync(l => Acked(l) >= 100 && Appended(l) == count, TimeSpan.FromSeconds(120));

@@ -76,11 +76,12 @@ internal static class FleetJournal
         ["MEMGROWTH_API_PORT"] = "0",
     };
 
-    public static Dictionary<string, string> ProducerEnvironment(IEnumerable<int> seeds, int maxInFlight) => new()
+    public static Dictionary<string, string> ProducerEnvironment(IEnumerable<int> seeds, int maxInFlight, int maxBatch = 64) => new()
     {
         ["MEMGROWTH_SEED_NODES"] = string.Join(',', seeds.Select(s => $"127.0.0.1:{s}")),
         ["MEMGROWTH_DOWN_AFTER"] = "3s",
         ["MEMGROWTH_MAX_IN_FLIGHT"] = maxInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["MEMGROWTH_MAX_BATCH"] = maxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["MEMGROWTH_RESEND_AFTER"] = "1s",
     };
 }

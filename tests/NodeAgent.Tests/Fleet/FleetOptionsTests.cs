@@ -129,6 +129,7 @@ public sealed partial class FleetOptionsTests : IDisposable
         ["MEMGROWTH_OUTBOX_DIR"] = ("/tmp/outbox dir", o => o.OutboxDir, "/tmp/outbox dir"),
         ["MEMGROWTH_OUTBOX_MAX_SIZE"] = ("64MiB", o => o.OutboxMaxBytes, 64L << 20),
         ["MEMGROWTH_MAX_IN_FLIGHT"] = ("50", o => o.MaxInFlight, 50),
+        ["MEMGROWTH_MAX_BATCH"] = ("8", o => o.MaxBatch, 8),
         ["MEMGROWTH_RESEND_AFTER"] = ("500ms", o => o.ResendAfter, TimeSpan.FromMilliseconds(500)),
     };
 
@@ -201,6 +202,8 @@ public sealed partial class FleetOptionsTests : IDisposable
     [InlineData("memgrowth.fleet.agent.resend-after", "soon")]
     [InlineData("memgrowth.fleet.agent.outbox-max-size", "1KiB")]
     [InlineData("memgrowth.fleet.agent.max-in-flight", "0")]
+    [InlineData("memgrowth.fleet.agent.max-batch", "0")]
+    [InlineData("memgrowth.fleet.agent.max-batch", "65")]
     [InlineData("memgrowth.fleet.seed-nodes", "[\"127.0.0.1:4053\", \"127.0.0.1:4054\"]")] // Akka's own seed-nodes is a list
     [InlineData("memgrowth.fleet.cluster-name", "[a, b]")]
     [InlineData("memgrowth.fleet.cluster-name", "[a,")]
