@@ -37,5 +37,15 @@ export MEMGROWTH_SEED_NODES="127.0.0.1:$port" MEMGROWTH_ANALYTICS_PORT="$port" M
 "$bin" analytics > "$work/analytics.log" 2>&1 &
 analytics=$!
 for _ in $(seq 1 120); do grep -q "analytics node up" "$work/analytics.log" && break; kill -0 "$analytics" 2>/dev/null || { cat "$work/analytics.log" >&2; exit 1; }; sleep 0.5; done
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); journal $database"
-"$bin" bench ingest "$@" 2>&1 | grep -E '^ingest: [0-9]|agent-to-read-model|^memgrowth:'
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); journal $database; load $(cut -d' ' -f1-3 /proc/loadavg)"
+# CPU time (user + system, clock ticks) of a process, from /proc/PID/stat (fields 14 and 15).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+before="$(cpu_ticks "$analytics")"
+"$bin" bench ingest "$@" 2>&1 | tee "$work/bench.log" | grep -E '^ingest: [0-9]|agent-to-read-model|producer CPU|^memgrowth:'
+# The analytics node's CPU over the run (journal, projection, trends), after its start-up; the run ends
+# once everything is acknowledged, or, with --read-model, once the read model holds it all.
+count="$(sed -n 's/^ingest: \([0-9]*\) detections acknowledged.*/\1/p' "$work/bench.log")"
+if [ -n "$count" ] && [ "$count" -gt 0 ]; then
+  ticks=$(( $(cpu_ticks "$analytics") - before ))
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN { printf "ingest: analytics node CPU %.1f s over the run, %.0f us per detection\n", t / hz, t / hz / n * 1e6 }'
+fi

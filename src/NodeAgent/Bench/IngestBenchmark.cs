@@ -120,6 +120,13 @@ internal static class IngestBenchmark
                     $"\ningest: agent-to-read-model after each leak's first report ({later.Count}) p50 {Quantile(later, 0.50) * 1000:0} ms, p99 {Quantile(later, 0.99) * 1000:0} ms, max {Quantile(later, 1) * 1000:0} ms");
             }
 
+            using (var self = Process.GetCurrentProcess())
+            {
+                // The producer's own cost, start-up and cluster join included (an agent's delivery costs it too).
+                result += string.Create(CultureInfo.InvariantCulture,
+                    $"\ningest: producer CPU {self.TotalProcessorTime.TotalSeconds:0.0} s, {self.TotalProcessorTime.TotalMicroseconds / Math.Max(1, total):0} us per detection (its start included)");
+            }
+
             await output.WriteLineAsync(result).ConfigureAwait(false);
             if (options.OutPath is { } path)
             {
