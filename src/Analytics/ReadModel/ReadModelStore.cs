@@ -101,7 +101,7 @@ public sealed class ReadModelStore
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var applied = await TryApplyAsync(connection, transaction, projection, batch, ct).ConfigureAwait(false);
+            var (applied, writes) = await TryApplyAsync(connection, transaction, projection, batch, KnownRows(batch), ct).ConfigureAwait(false);
             if (applied is { } count)
             {
                 if (beforeCommit is not null)
@@ -110,14 +110,69 @@ public sealed class ReadModelStore
                 }
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
+                Remember(writes);
                 return count;
             }
 
             await transaction.RollbackAsync(ct).ConfigureAwait(false);
+            Forget();
             if (attempt == MaxAttempts)
             {
                 throw new InvalidOperationException($"the read model's rows kept changing under projection '{projection}' ({MaxAttempts} attempts): another writer is running away");
             }
+        }
+    }
+
+    /// <summary>Leak rows this store wrote and committed last, so the next batch need not read them back; at most this many.</summary>
+    private const int MaxRememberedRows = 100_000;
+
+    private readonly Dictionary<string, LeakRow> _committed = new(StringComparer.Ordinal);
+    private readonly Lock _committedLock = new();
+
+    /// <summary>
+    /// The rows of the batch's leaks as this store last committed them. Only a row that another writer
+    /// changed since (the retention sweep forgetting a leak) can be stale, and a stale row is caught when it
+    /// is written (it replaces only the version it was computed from): the batch is then applied again
+    /// after <see cref="Forget"/>, from rows read afresh.
+    /// </summary>
+    private Dictionary<string, LeakRow> KnownRows(IReadOnlyList<ProjectedEvent> batch)
+    {
+        lock (_committedLock)
+        {
+            var known = new Dictionary<string, LeakRow>(StringComparer.Ordinal);
+            foreach (var e in batch)
+            {
+                if (_committed.TryGetValue(e.PersistenceId, out var row))
+                {
+                    known.TryAdd(e.PersistenceId, row);
+                }
+            }
+
+            return known;
+        }
+    }
+
+    private void Remember(IReadOnlyList<(LeakRow? Previous, LeakRow Next)> writes)
+    {
+        lock (_committedLock)
+        {
+            if (_committed.Count + writes.Count > MaxRememberedRows)
+            {
+                _committed.Clear();
+            }
+
+            foreach (var (_, next) in writes)
+            {
+                _committed[next.PersistenceId] = next;
+            }
+        }
+    }
+
+    private void Forget()
+    {
+        lock (_committedLock)
+        {
+            _committed.Clear();
         }
     }
 
@@ -147,9 +202,15 @@ public sealed class ReadModelStore
     /// Round trips are per batch, not per event: the leaks' rows are read in one query, each leak's events
     /// are folded in memory and its row written once, and the reports go in multi-row inserts.
     /// </summary>
-    private static async Task<int?> TryApplyAsync(DbConnection connection, DbTransaction transaction, string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
+    private static async Task<(int? Applied, List<(LeakRow? Previous, LeakRow Next)> Writes)> TryApplyAsync(
+        DbConnection connection, DbTransaction transaction, string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyDictionary<string, LeakRow> known, CancellationToken ct)
     {
-        var read = await ReadRowsAsync(connection, transaction, batch.Select(e => e.PersistenceId).Distinct(StringComparer.Ordinal).ToList(), ct).ConfigureAwait(false);
+        var read = await ReadRowsAsync(connection, transaction, batch.Select(e => e.PersistenceId).Distinct(StringComparer.Ordinal).Where(id => !known.ContainsKey(id)).ToList(), ct).ConfigureAwait(false);
+        foreach (var (id, row) in known)
+        {
+            read[id] = row;
+        }
+
         var rows = new Dictionary<string, LeakRow?>(read, StringComparer.Ordinal);
         var reports = new List<ReportRow>();
         var samples = new List<SampleSet>();
@@ -181,7 +242,7 @@ public sealed class ReadModelStore
             : await WriteRowsAsync(connection, transaction, writes, ct).ConfigureAwait(false);
         if (!written)
         {
-            return null;
+            return (null, writes);
         }
 
         if (connection is NpgsqlConnection postgres)
@@ -203,7 +264,7 @@ public sealed class ReadModelStore
         }
 
         await StoreOffsetAsync(connection, transaction, projection, batch.Max(e => e.Ordering), ct).ConfigureAwait(false);
-        return applied;
+        return (applied, writes);
     }
 
     /// <summary>The current row of each leak (null for a leak with none yet).</summary>
