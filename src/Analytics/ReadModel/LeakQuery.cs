@@ -128,19 +128,6 @@ public sealed class LeakQuery
         return new LeakDetail(row, reportRows, sampleRows);
     }
 
-    /// <summary>Every service's summary, the most open leaks first (then by name).</summary>
-    public async Task<IReadOnlyList<ServiceSummary>> ServicesAsync(CancellationToken ct)
-    {
-        await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {RowMapping.LeakColumns} FROM leak_rows ORDER BY service";
-        var rows = await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false);
-        return [.. rows.GroupBy(r => r.Service, StringComparer.Ordinal)
-            .Select(g => ServiceSummary.Of(g.Key, g))
-            .OrderByDescending(s => s.OpenLeaks)
-            .ThenBy(s => s.Service, StringComparer.Ordinal)];
-    }
-
     /// <summary>Every service key the read model has a leak of, by name.</summary>
     public async Task<IReadOnlyList<string>> ServiceNamesAsync(CancellationToken ct)
     {
@@ -150,7 +137,7 @@ public sealed class LeakQuery
         return await ReadAllAsync(command, r => r.GetString(0), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Every service's trend as its leaks' rows tell it (see <see cref="ServiceSummary.TrendOf"/>), by name.</summary>
+    /// <summary>Every service's trend as its leaks' rows tell it (see <see cref="RowTrend.Of"/>), by name.</summary>
     public async Task<IReadOnlyList<ServiceTrend>> ServiceTrendsAsync(string? service, CancellationToken ct)
     {
         await using var connection = await _store.OpenAsync(ct).ConfigureAwait(false);
@@ -162,7 +149,7 @@ public sealed class LeakQuery
         }
 
         var rows = await ReadAllAsync(command, RowMapping.ReadLeak, ct).ConfigureAwait(false);
-        return [.. rows.GroupBy(r => r.Service, StringComparer.Ordinal).Select(g => ServiceSummary.TrendOf(g.Key, g))];
+        return [.. rows.GroupBy(r => r.Service, StringComparer.Ordinal).Select(g => RowTrend.Of(g.Key, g))];
     }
 
     /// <summary>

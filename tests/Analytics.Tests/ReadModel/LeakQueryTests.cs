@@ -49,7 +49,7 @@ public sealed class LeakQueryTests
 
         var leak = await query.GetAsync(ApiOnWeb1, LeakQuery.DefaultReports, cts.Token);
         var newest = await query.GetAsync(ApiOnWeb1, 1, cts.Token);
-        var services = await query.ServicesAsync(cts.Token);
+        var services = await query.ServiceTrendsAsync(null, cts.Token);
 
         Assert.NotNull(leak);
         Assert.Equal("/usr/bin/api", leak.Leak.Cmdline);
@@ -69,7 +69,7 @@ public sealed class LeakQueryTests
         Assert.Equal(["api.service", "db.service"], services.Select(s => s.Service));
         var api = services[0];
         Assert.Equal((1, 1, 2, 2), (api.OpenLeaks, api.HostsNow, api.HostsEver, api.Processes));
-        Assert.Equal(ApiOnWeb1, api.SoonestToLimit);
+        Assert.Equal(ApiOnWeb1, api.SoonestToLimit?.Leak);
         Assert.Equal(Detections.T0.AddSeconds(90), api.LastSeen);
     }
 
