@@ -2,8 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using MemGrowth.Analytics.Persistence;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace MemGrowth.Analytics.ReadModel;
 
@@ -109,7 +107,7 @@ public sealed class ReadModelStore
 
     internal async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        DbConnection connection = Database == JournalDatabase.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        var connection = JournalConnection.Create(Database, ConnectionString);
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
