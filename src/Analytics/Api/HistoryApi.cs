@@ -1,15 +1,11 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using MemGrowth.Analytics.Api.Http;
 using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Analytics.Retention;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MemGrowth.Analytics.Api;
 
@@ -19,8 +15,8 @@ namespace MemGrowth.Analytics.Api;
 /// (the leak id "host/pid/ticks", URL-escaped, with its newest reports and the newest samples behind them),
 /// <c>GET /api/services</c> (each service's trend, from its trend entity when the node runs them),
 /// <c>GET /api/services/{service}?days=30</c> (one service with its days) and <c>GET /api/top?limit=20</c>
-/// (the open leaks soonest to their memory limit, fleet-wide). Kestrel on one address, 127.0.0.1 unless
-/// told otherwise. Dispose to stop it.
+/// (the open leaks soonest to their memory limit, fleet-wide). A small HTTP/1.1 server on one address,
+/// 127.0.0.1 unless told otherwise. Dispose to stop it.
 /// </summary>
 public sealed class HistoryApi : IAsyncDisposable
 {
@@ -37,11 +33,15 @@ public sealed class HistoryApi : IAsyncDisposable
     /// <summary>Leaks of /api/top unless ?limit= says otherwise.</summary>
     public const int DefaultTop = 20;
 
-    private readonly WebApplication _app;
+    private const string Leaks = "/api/leaks";
+    private const string Services = "/api/services";
+    private const string Top = "/api/top";
 
-    private HistoryApi(WebApplication app, Uri address)
+    private readonly HttpServer _server;
+
+    private HistoryApi(HttpServer server, Uri address)
     {
-        _app = app;
+        _server = server;
         Address = address;
     }
 
@@ -76,92 +76,114 @@ public sealed class HistoryApi : IAsyncDisposable
         }
 
         await store.InitializeAsync(ct).ConfigureAwait(false);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
-        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-        var app = builder.Build();
-        Map(app, new LeakQuery(store));
-        MapTrends(app, new LeakQuery(store), trends, HistoryRetention.Check(retention));
-        var endpoint = string.Create(CultureInfo.InvariantCulture, $"{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : bind)}:{port}");
+        var routes = new Routes(new LeakQuery(store), trends, HistoryRetention.Check(retention));
+        var endpoint = string.Create(CultureInfo.InvariantCulture, $"{Host(address)}:{port}");
+        HttpServer server;
         try
         {
-            await app.StartAsync(ct).ConfigureAwait(false);
+            server = HttpServer.Start(new IPEndPoint(address, port), routes.AnswerAsync);
         }
-        catch (IOException e) when (e.InnerException is AddressInUseException)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
             throw new HistoryApiException($"the history API cannot listen on {endpoint}: the port is in use (another memgrowth, or another service); choose another port", e);
         }
-        catch (IOException e)
+        catch (SocketException e)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
             throw new HistoryApiException($"the history API cannot listen on {endpoint}: {e.Message}", e);
         }
 
-        return new HistoryApi(app, new Uri(app.Urls.First()));
+        return new HistoryApi(server, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{Host(address)}:{server.LocalEndPoint.Port}/")));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private static void Map(WebApplication app, LeakQuery query)
+    private static string Host(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    /// <summary>The five routes: paths match as ASP.NET Core's routing did, case-insensitively and with or without a trailing slash.</summary>
+    private sealed class Routes(LeakQuery query, TrendQuery? trends, TimeSpan retention)
     {
-        app.MapGet("/api/leaks", async (HttpRequest request, CancellationToken ct) =>
+        private readonly int _maxDays = HistoryRetention.MaxDays(retention, MaxDays);
+
+        public Task<HttpResponse> AnswerAsync(HttpRequestHead request, CancellationToken ct)
+        {
+            if (request.Method != "GET")
+            {
+                return Task.FromResult(HttpResponse.Error(405, $"{request.Method} is not served: the history API answers GET"));
+            }
+
+            var path = request.Path.Length > 1 ? request.Path.TrimEnd('/') : request.Path;
+            if (Is(path, Leaks))
+            {
+                return ListLeaksAsync(request.Query, ct);
+            }
+
+            if (Under(path, Leaks) is { } id)
+            {
+                return GetLeakAsync(id, request.Query, ct);
+            }
+
+            if (Is(path, Services))
+            {
+                return ListServicesAsync(ct);
+            }
+
+            if (Under(path, Services) is { } service && !service.Contains('/', StringComparison.Ordinal))
+            {
+                return GetServiceAsync(Uri.UnescapeDataString(service), request.Query, ct);
+            }
+
+            return Is(path, Top)
+                ? TopAsync(request.Query, ct)
+                : Task.FromResult(HttpResponse.Error(404, $"no such resource {request.Path}: the history API serves {Leaks}, {Leaks}/{{id}}, {Services}, {Services}/{{service}} and {Top}"));
+        }
+
+        private static bool Is(string path, string route) => path.Equals(route, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>What follows <paramref name="route"/>/ in the path, still escaped; null when the path is not under it.</summary>
+        private static string? Under(string path, string route) =>
+            path.Length > route.Length + 1 && path.StartsWith(route, StringComparison.OrdinalIgnoreCase) && path[route.Length] == '/'
+                ? path[(route.Length + 1)..]
+                : null;
+
+        private async Task<HttpResponse> ListLeaksAsync(HttpQuery q, CancellationToken ct)
         {
             LeakFilter filter;
             try
             {
-                filter = FilterOf(request.Query, DateTimeOffset.UtcNow);
+                filter = FilterOf(q, DateTimeOffset.UtcNow);
             }
             catch (FormatException e)
             {
-                return BadRequest(e.Message);
+                return HttpResponse.Error(400, e.Message);
             }
 
-            return Results.Ok((await query.ListAsync(filter, ct).ConfigureAwait(false)).Select(LeakJson.Of).ToList());
-        });
+            return HttpResponse.Ok((await query.ListAsync(filter, ct).ConfigureAwait(false)).Select(LeakJson.Of).ToList());
+        }
 
-        // {**id}: a leak id holds slashes, escaped (%2F, left escaped by routing) or not.
-        app.MapGet("/api/leaks/{**id}", async (string id, int? reports, int? samples, CancellationToken ct) =>
+        // A leak id holds slashes, escaped (%2F) or not.
+        private async Task<HttpResponse> GetLeakAsync(string id, HttpQuery q, CancellationToken ct)
         {
             LeakId leak;
+            int? reports, samples;
             try
             {
                 leak = LeakId.Parse(Uri.UnescapeDataString(id));
+                reports = Count(q, "reports", 0, LeakFilter.MaxLimit);
+                samples = Count(q, "samples", 0, LeakFilter.MaxLimit);
             }
             catch (FormatException e)
             {
-                return BadRequest(e.Message);
-            }
-
-            if (reports is < 0 or > LeakFilter.MaxLimit)
-            {
-                return BadRequest($"reports is 0 to {LeakFilter.MaxLimit}");
-            }
-
-            if (samples is < 0 or > LeakFilter.MaxLimit)
-            {
-                return BadRequest($"samples is 0 to {LeakFilter.MaxLimit}");
+                return HttpResponse.Error(400, e.Message);
             }
 
             var detail = await query.GetAsync(leak, reports ?? LeakQuery.DefaultReports, samples ?? LeakQuery.DefaultSamples, ct).ConfigureAwait(false);
             return detail is null
-                ? Results.NotFound(new { error = $"no leak {leak} in the history" })
-                : Results.Ok(LeakDetailJson.Of(detail));
-        });
-    }
+                ? HttpResponse.Error(404, $"no leak {leak} in the history")
+                : HttpResponse.Ok(LeakDetailJson.Of(detail));
+        }
 
-    private static void MapTrends(WebApplication app, LeakQuery query, TrendQuery? trends, TimeSpan retention)
-    {
-        var maxDays = HistoryRetention.MaxDays(retention, MaxDays);
-        var daysRange = maxDays < MaxDays
-            ? string.Create(CultureInfo.InvariantCulture, $"days is 1 to {maxDays} (the history keeps a closed leak {retention.TotalDays:0.#} days)")
-            : $"days is 1 to {MaxDays}";
-        app.MapGet("/api/services", async (CancellationToken ct) =>
+        private async Task<HttpResponse> ListServicesAsync(CancellationToken ct)
         {
             var now = DateTimeOffset.UtcNow;
             List<ServiceTrendJson> services;
@@ -174,7 +196,7 @@ public sealed class HistoryApi : IAsyncDisposable
                 services = [];
                 foreach (var (service, trend) in await trends.GetAllAsync(await query.ServiceNamesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false))
                 {
-                    var (answer, source) = await TrendOfAsync(query, service, trend, ct).ConfigureAwait(false);
+                    var (answer, source) = await TrendOfAsync(service, trend, ct).ConfigureAwait(false);
                     if (answer is not null)
                     {
                         services.Add(ServiceTrendJson.Of(answer, source, now));
@@ -182,64 +204,85 @@ public sealed class HistoryApi : IAsyncDisposable
                 }
             }
 
-            return Results.Ok(services.OrderByDescending(s => s.OpenLeaks).ThenBy(s => s.Service, StringComparer.Ordinal).ToList());
-        });
+            return HttpResponse.Ok(services.OrderByDescending(s => s.OpenLeaks).ThenBy(s => s.Service, StringComparer.Ordinal).ToList());
+        }
 
-        app.MapGet("/api/services/{service}", async (string service, int? days, CancellationToken ct) =>
+        private async Task<HttpResponse> GetServiceAsync(string service, HttpQuery q, CancellationToken ct)
         {
-            if (days < 1 || days > maxDays)
+            int? days;
+            try
             {
-                return BadRequest(daysRange);
+                days = Count(q, "days", 1, _maxDays);
+            }
+            catch (FormatException e)
+            {
+                return HttpResponse.Error(400, _maxDays < MaxDays
+                    ? string.Create(CultureInfo.InvariantCulture, $"days is 1 to {_maxDays} (the history keeps a closed leak {retention.TotalDays:0.#} days)")
+                    : e.Message);
             }
 
             var trend = trends is null ? null : await trends.GetAsync(service, ct).ConfigureAwait(false);
             var (answer, source) = trends is null
                 ? ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(), TrendSource.ReadModel)
-                : await TrendOfAsync(query, service, trend, ct).ConfigureAwait(false);
+                : await TrendOfAsync(service, trend, ct).ConfigureAwait(false);
             return answer is null || answer.IsEmpty
-                ? Results.NotFound(new { error = $"no leak of service {service} in the history" })
-                : Results.Ok(ServiceDetailJson.Of(answer, source, DateTimeOffset.UtcNow, days ?? Math.Min(DefaultDays, maxDays)));
-        });
+                ? HttpResponse.Error(404, $"no leak of service {service} in the history")
+                : HttpResponse.Ok(ServiceDetailJson.Of(answer, source, DateTimeOffset.UtcNow, days ?? Math.Min(DefaultDays, _maxDays)));
+        }
 
-        app.MapGet("/api/top", async (HttpRequest request, CancellationToken ct) =>
+        private async Task<HttpResponse> TopAsync(HttpQuery q, CancellationToken ct)
         {
             var limit = DefaultTop;
-            if (NullIfEmpty(request.Query["limit"]) is { } limitText
+            if (q["limit"] is { } limitText
                 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > LeakFilter.MaxLimit))
             {
-                return BadRequest($"limit '{limitText}' is not a number from 1 to {LeakFilter.MaxLimit}");
+                return HttpResponse.Error(400, $"limit '{limitText}' is not a number from 1 to {LeakFilter.MaxLimit}");
             }
 
             var now = DateTimeOffset.UtcNow;
-            return Results.Ok((await query.SoonestToLimitAsync(limit, ct).ConfigureAwait(false)).Select(l => TopLeakJson.Of(l, now)).ToList());
-        });
+            return HttpResponse.Ok((await query.SoonestToLimitAsync(limit, ct).ConfigureAwait(false)).Select(l => TopLeakJson.Of(l, now)).ToList());
+        }
+
+        /// <summary>
+        /// The entity's trend when it answered with leaks, else the read model's for that service (null when it
+        /// has no leak of it either), saying why.
+        /// </summary>
+        private async Task<(ServiceTrend? Trend, TrendSource Source)> TrendOfAsync(string service, ServiceTrend? answered, CancellationToken ct) =>
+            answered is { IsEmpty: false }
+                ? (answered, TrendSource.Entity)
+                : ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(),
+                    answered is null ? TrendSource.ReadModelUnanswered : TrendSource.ReadModelNotFed);
     }
 
-    /// <summary>
-    /// The entity's trend when it answered with leaks, else the read model's for that service (null when it
-    /// has no leak of it either), saying why.
-    /// </summary>
-    private static async Task<(ServiceTrend? Trend, TrendSource Source)> TrendOfAsync(LeakQuery query, string service, ServiceTrend? answered, CancellationToken ct) =>
-        answered is { IsEmpty: false }
-            ? (answered, TrendSource.Entity)
-            : ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(),
-                answered is null ? TrendSource.ReadModelUnanswered : TrendSource.ReadModelNotFed);
+    /// <summary>An optional whole-number parameter within [min, max]; null when not given.</summary>
+    /// <exception cref="FormatException">Given, but not a whole number in range; the message says which and how.</exception>
+    private static int? Count(HttpQuery q, string name, int min, int max)
+    {
+        if (q[name] is not { } text)
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new FormatException($"{name} is {min} to {max} ('{text}' is not)");
+    }
 
     /// <exception cref="FormatException">A parameter does not parse; the message says which and how.</exception>
-    private static LeakFilter FilterOf(IQueryCollection q, DateTimeOffset now)
+    private static LeakFilter FilterOf(HttpQuery q, DateTimeOffset now)
     {
-        var filter = new LeakFilter(Host: NullIfEmpty(q["host"]), Service: NullIfEmpty(q["service"]));
-        if (NullIfEmpty(q["since"]) is { } since)
+        var filter = new LeakFilter(Host: q["host"], Service: q["service"]);
+        if (q["since"] is { } since)
         {
             filter = filter with { SeenSince = now - LeakParameters.ParseSince(since) };
         }
 
-        if (NullIfEmpty(q["status"]) is { } status)
+        if (q["status"] is { } status)
         {
             filter = filter with { Statuses = LeakParameters.ParseStatus(status) };
         }
 
-        if (NullIfEmpty(q["limit"]) is { } limitText)
+        if (q["limit"] is { } limitText)
         {
             if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > LeakFilter.MaxLimit)
             {
@@ -251,8 +294,4 @@ public sealed class HistoryApi : IAsyncDisposable
 
         return filter;
     }
-
-    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
-
-    private static IResult BadRequest(string message) => Results.BadRequest(new { error = message });
 }

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace MemGrowth.Analytics.Persistence;
 
@@ -18,7 +17,7 @@ public static class DatabaseCheck
         DbConnection connection;
         try
         {
-            connection = database == JournalDatabase.Sqlite ? OpenSqlite(connectionString) : new NpgsqlConnection(connectionString);
+            connection = database == JournalDatabase.Sqlite ? OpenSqlite(connectionString) : JournalConnection.Create(database, connectionString);
         }
         catch (ArgumentException e)
         {

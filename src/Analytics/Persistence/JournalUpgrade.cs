@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace MemGrowth.Analytics.Persistence;
 
@@ -17,7 +16,7 @@ public static class JournalUpgrade
     public static bool AddTagsColumn(JournalDatabase database, string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        using DbConnection connection = database == JournalDatabase.Sqlite ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString);
+        using var connection = JournalConnection.Create(database, connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         if (database == JournalDatabase.PostgreSql)

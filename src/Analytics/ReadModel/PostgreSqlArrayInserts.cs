@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace MemGrowth.Analytics.ReadModel;
@@ -8,7 +10,8 @@ namespace MemGrowth.Analytics.ReadModel;
 /// passed as one array parameter per column (<c>INSERT … SELECT * FROM unnest(…)</c>), so neither the SQL
 /// text nor the parameter count grows with the batch. Multi-row VALUES with a parameter per value were most
 /// of the projection's time at full ingest (100–500 ms for 2,000 events). Rows already there are skipped,
-/// as everywhere in the read model.
+/// as everywhere in the read model. Signatures say DbConnection (see <see cref="Persistence.JournalConnection"/>): a node on
+/// SQLite compiles no call that names Npgsql's types, and never loads it.
 /// </summary>
 internal static class PostgreSqlArrayInserts
 {
@@ -47,7 +50,8 @@ internal static class PostgreSqlArrayInserts
     /// Inserts the new rows and replaces the others where they are still the version they were computed from,
     /// in one statement each; false when any row was not written (another writer got there first).
     /// </summary>
-    public static async Task<bool> LeakRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(LeakRow? Previous, LeakRow Next)> writes, CancellationToken ct)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static async Task<bool> LeakRowsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(LeakRow? Previous, LeakRow Next)> writes, CancellationToken ct)
     {
         var inserts = writes.Where(w => w.Previous is null).ToList();
         var updates = writes.Where(w => w.Previous is not null).ToList();
@@ -55,7 +59,7 @@ internal static class PostgreSqlArrayInserts
             && await WriteLeakRowsAsync(connection, transaction, UpdateLeakRows, updates, ct).ConfigureAwait(false);
     }
 
-    private static async Task<bool> WriteLeakRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, List<(LeakRow? Previous, LeakRow Next)> writes, CancellationToken ct)
+    private static async Task<bool> WriteLeakRowsAsync(DbConnection connection, DbTransaction transaction, string sql, List<(LeakRow? Previous, LeakRow Next)> writes, CancellationToken ct)
     {
         if (writes.Count == 0)
         {
@@ -63,7 +67,7 @@ internal static class PostgreSqlArrayInserts
         }
 
         var rows = writes.Select(w => RowMapping.LeakValues(w.Next)).ToList();
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         for (var c = 0; c < LeakColumnTypes.Length; c++)
         {
             command.Parameters.AddWithValue("c" + c.ToString(CultureInfo.InvariantCulture), LeakColumnTypes[c] switch
@@ -79,7 +83,8 @@ internal static class PostgreSqlArrayInserts
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == writes.Count;
     }
 
-    public static async Task ReportsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ReportRow> reports, CancellationToken ct)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static async Task ReportsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ReportRow> reports, CancellationToken ct)
     {
         if (reports.Count == 0)
         {
@@ -87,7 +92,7 @@ internal static class PostgreSqlArrayInserts
         }
 
         var rows = reports.Select(RowMapping.ReportValues).ToList();
-        await using var command = new NpgsqlCommand(InsertReports, connection, transaction);
+        await using var command = new NpgsqlCommand(InsertReports, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("c0", Column<string>(rows, 0));
         command.Parameters.AddWithValue("c1", Column<long>(rows, 1));
         command.Parameters.AddWithValue("c2", Column<string>(rows, 2));
@@ -101,14 +106,15 @@ internal static class PostgreSqlArrayInserts
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    public static async Task SampleSetsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SampleSet> sets, CancellationToken ct)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static async Task SampleSetsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SampleSet> sets, CancellationToken ct)
     {
         if (sets.Count == 0)
         {
             return;
         }
 
-        await using var command = new NpgsqlCommand(InsertSampleSets, connection, transaction);
+        await using var command = new NpgsqlCommand(InsertSampleSets, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("c0", sets.Select(s => s.PersistenceId).ToArray());
         command.Parameters.AddWithValue("c1", sets.Select(s => s.SequenceNr).ToArray());
         command.Parameters.AddWithValue("c2", sets.Select(s => s.Count).ToArray());

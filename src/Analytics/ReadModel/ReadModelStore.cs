@@ -2,8 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using MemGrowth.Analytics.Persistence;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace MemGrowth.Analytics.ReadModel;
 
@@ -101,7 +99,7 @@ public sealed class ReadModelStore
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var (applied, writes) = await TryApplyAsync(connection, transaction, projection, batch, KnownRows(batch), ct).ConfigureAwait(false);
+            var (applied, writes) = await TryApplyAsync(Database, connection, transaction, projection, batch, KnownRows(batch), ct).ConfigureAwait(false);
             if (applied is { } count)
             {
                 if (beforeCommit is not null)
@@ -178,7 +176,7 @@ public sealed class ReadModelStore
 
     internal async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        DbConnection connection = Database == JournalDatabase.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        var connection = JournalConnection.Create(Database, ConnectionString);
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -203,7 +201,7 @@ public sealed class ReadModelStore
     /// are folded in memory and its row written once, and the reports go in multi-row inserts.
     /// </summary>
     private static async Task<(int? Applied, List<(LeakRow? Previous, LeakRow Next)> Writes)> TryApplyAsync(
-        DbConnection connection, DbTransaction transaction, string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyDictionary<string, LeakRow> known, CancellationToken ct)
+        JournalDatabase database, DbConnection connection, DbTransaction transaction, string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyDictionary<string, LeakRow> known, CancellationToken ct)
     {
         var read = await ReadRowsAsync(connection, transaction, batch.Select(e => e.PersistenceId).Distinct(StringComparer.Ordinal).Where(id => !known.ContainsKey(id)).ToList(), ct).ConfigureAwait(false);
         foreach (var (id, row) in known)
@@ -237,18 +235,19 @@ public sealed class ReadModelStore
         }
 
         var writes = rows.Where(p => p.Value is not null && !ReferenceEquals(p.Value, read[p.Key])).Select(p => (read[p.Key], p.Value!)).ToList();
-        var written = connection is NpgsqlConnection npgsql
-            ? await PostgreSqlArrayInserts.LeakRowsAsync(npgsql, (NpgsqlTransaction)transaction, writes, ct).ConfigureAwait(false)
+        var postgres = database == JournalDatabase.PostgreSql;
+        var written = postgres
+            ? await PostgreSqlArrayInserts.LeakRowsAsync(connection, transaction, writes, ct).ConfigureAwait(false)
             : await WriteRowsAsync(connection, transaction, writes, ct).ConfigureAwait(false);
         if (!written)
         {
             return (null, writes);
         }
 
-        if (connection is NpgsqlConnection postgres)
+        if (postgres)
         {
-            await PostgreSqlArrayInserts.ReportsAsync(postgres, (NpgsqlTransaction)transaction, reports, ct).ConfigureAwait(false);
-            await PostgreSqlArrayInserts.SampleSetsAsync(postgres, (NpgsqlTransaction)transaction, samples, ct).ConfigureAwait(false);
+            await PostgreSqlArrayInserts.ReportsAsync(connection, transaction, reports, ct).ConfigureAwait(false);
+            await PostgreSqlArrayInserts.SampleSetsAsync(connection, transaction, samples, ct).ConfigureAwait(false);
         }
         else
         {

@@ -49,6 +49,7 @@ internal sealed class AgentHost : IAsyncDisposable
     private HistoryLock? _historyLock;
     private IActorRef? _trends;
     private HistoryApi? _api;
+    private NativeHeapTrim? _heapTrim;
 
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
     private const long StandaloneOutboxBytes = 64L << 20;
@@ -212,6 +213,7 @@ internal sealed class AgentHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _statusTimer?.Dispose();
+        _heapTrim?.Dispose();
         _source.Dispose();
         await DrainOutboxAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         if (_api is not null)
@@ -299,6 +301,7 @@ internal sealed class AgentHost : IAsyncDisposable
             HistoryDir = _options.Fleet is null ? _options.DataDir : null,
             HistoryApi = _api?.Address.ToString().TrimEnd('/'),
         });
+        _heapTrim = NativeHeapTrim.Start();
         if (_options.StatusFile is not null)
         {
             _statusTimer = new Timer(_ => WriteStatus(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Api;
 
-/// <summary>The history API on a real Kestrel (127.0.0.1, a port the system picks) over a real read model.</summary>
+/// <summary>The history API on its real HTTP server (127.0.0.1, a port the system picks) over a real read model.</summary>
 public sealed class HistoryApiTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -77,6 +77,25 @@ public sealed class HistoryApiTests
         await AssertError(http, "/api/leaks/not-a-leak", HttpStatusCode.BadRequest, "not a leak id");
         await AssertError(http, "/api/leaks/" + Uri.EscapeDataString(LeakQueryTests.ApiOnWeb1.ToString()) + "?samples=-1", HttpStatusCode.BadRequest, "samples is 0 to");
         await AssertError(http, "/api/leaks/" + Uri.EscapeDataString("web-9/1/1"), HttpStatusCode.NotFound, "no leak web-9/1/1");
+    }
+
+    [Fact]
+    public async Task Paths_match_as_ASP_NET_Core_routing_did_and_anything_else_is_refused_with_a_json_error()
+    {
+        using var database = new TestDatabase(JournalDatabase.Sqlite);
+        using var cts = new CancellationTokenSource(Timeout);
+        await LeakQueryTests.SeedAsync(database, cts.Token);
+        await using var api = await HistoryApi.StartAsync(new ReadModelStore(database.Kind, database.ConnectionString), "127.0.0.1", 0, cts.Token);
+        using var http = new HttpClient { BaseAddress = api.Address };
+
+        Assert.Equal(3, (await GetJson(http, "/API/Leaks/?since=100000d")).GetArrayLength());
+        Assert.Equal(2, (await GetJson(http, "/api/services/")).GetArrayLength());
+        await AssertError(http, "/api/nothing", HttpStatusCode.NotFound, "no such resource /api/nothing");
+        await AssertError(http, "/api/services/a/b", HttpStatusCode.NotFound, "no such resource");
+        await AssertError(http, "/api/leaks/" + LeakQueryTests.ApiOnWeb1 + "?reports=many", HttpStatusCode.BadRequest, "reports is 0 to");
+        using var post = await http.PostAsync(new Uri("/api/leaks", UriKind.Relative), new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        Assert.Contains("GET", JsonDocument.Parse(await post.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ using Xunit;
 namespace MemGrowth.Analytics.Tests.Api;
 
 /// <summary>
-/// The trend endpoints on a real Kestrel over a real read model and real trend entities, fed as the
+/// The trend endpoints on the API's real HTTP server over a real read model and real trend entities, fed as the
 /// projection feeds them: /api/services from the entities (or the read model, saying so, when they do not
 /// answer), /api/services/{service} with its days, and /api/top by time to limit re-based to now.
 /// </summary>

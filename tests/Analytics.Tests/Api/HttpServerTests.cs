@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MemGrowth.Analytics.Api.Http;
+using Xunit;
+
+namespace MemGrowth.Analytics.Tests.Api;
+
+/// <summary>
+/// The history API's HTTP/1.1 server on a real loopback socket, spoken to byte by byte: kept-alive and
+/// pipelined requests, HTTP/1.0, requests it refuses, a handler that throws, and a stop with clients connected.
+/// </summary>
+public sealed class HttpServerTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Requests_on_one_connection_are_answered_in_order_kept_alive_or_pipelined()
+    {
+        await using var server = Start();
+        using var client = await ConnectAsync(server);
+
+        await SendAsync(client, "GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
+        var first = await ReadResponseAsync(client);
+        await SendAsync(client, "GET /two?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /three HTTP/1.1\r\nHost: x\r\n\r\n");
+        var second = await ReadResponseAsync(client);
+        var third = await ReadResponseAsync(client);
+
+        Assert.Equal((200, "{\"path\":\"/one\",\"query\":null}"), (first.Status, first.Body));
+        Assert.Equal((200, "{\"path\":\"/two\",\"query\":\"1\"}"), (second.Status, second.Body));
+        Assert.Equal((200, "{\"path\":\"/three\",\"query\":null}"), (third.Status, third.Body));
+        Assert.Contains("Content-Type: application/json; charset=utf-8", first.Head, StringComparison.Ordinal);
+        Assert.DoesNotContain("Connection: close", third.Head, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_HTTP_1_0_request_is_answered_and_its_connection_closed()
+    {
+        await using var server = Start();
+        using var client = await ConnectAsync(server);
+
+        await SendAsync(client, "GET /old HTTP/1.0\r\n\r\n");
+        var response = await ReadResponseAsync(client);
+
+        Assert.Equal(200, response.Status);
+        Assert.Contains("Connection: close", response.Head, StringComparison.Ordinal);
+        Assert.Equal(0, await ReadSomeAsync(client));
+    }
+
+    [Fact]
+    public async Task A_request_it_cannot_read_is_refused_with_a_json_error_and_the_connection_closed()
+    {
+        await using var server = Start();
+        using var garbled = await ConnectAsync(server);
+        using var huge = await ConnectAsync(server);
+        using var chunked = await ConnectAsync(server);
+
+        await SendAsync(garbled, "HELLO\r\n\r\n");
+        await SendAsync(huge, "GET /x HTTP/1.1\r\nX-Big: " + new string('a', HttpConnection.MaxHeadBytes) + "\r\n\r\n");
+        await SendAsync(chunked, "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+        foreach (var (client, status, says) in new[] { (garbled, 400, "request line"), (huge, 431, "exceed"), (chunked, 501, "Transfer-Encoding") })
+        {
+            var response = await ReadResponseAsync(client);
+            Assert.Equal(status, response.Status);
+            Assert.Contains(says, response.Body, StringComparison.Ordinal);
+            Assert.StartsWith("{\"error\":", response.Body, StringComparison.Ordinal);
+            Assert.Equal(0, await ReadSomeAsync(client));
+        }
+    }
+
+    [Fact]
+    public async Task A_handler_that_throws_answers_500_and_the_connection_serves_on()
+    {
+        await using var server = HttpServer.Start(new IPEndPoint(IPAddress.Loopback, 0), (head, _) =>
+            head.Path == "/fail" ? throw new InvalidOperationException("the read model is gone") : Task.FromResult(HttpResponse.Ok(new { ok = true })));
+        using var client = await ConnectAsync(server);
+
+        await SendAsync(client, "GET /fail HTTP/1.1\r\n\r\n");
+        var failed = await ReadResponseAsync(client);
+        await SendAsync(client, "GET /fine HTTP/1.1\r\n\r\n");
+        var fine = await ReadResponseAsync(client);
+
+        Assert.Equal(500, failed.Status);
+        Assert.Contains("the read model is gone", failed.Body, StringComparison.Ordinal);
+        Assert.Equal((200, "{\"ok\":true}"), (fine.Status, fine.Body));
+    }
+
+    [Fact]
+    public async Task Stopping_closes_idle_connections_and_the_port()
+    {
+        var server = Start();
+        var port = server.LocalEndPoint.Port;
+        using var idle = await ConnectAsync(server);
+
+        await server.DisposeAsync().AsTask().WaitAsync(Timeout);
+
+        Assert.Equal(0, await ReadSomeAsync(idle));
+        using var again = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await Assert.ThrowsAsync<SocketException>(() => again.ConnectAsync(IPAddress.Loopback, port));
+    }
+
+    private static HttpServer Start() => HttpServer.Start(new IPEndPoint(IPAddress.Loopback, 0), (head, _) =>
+        Task.FromResult(HttpResponse.Ok(new { path = head.Path, query = head.Query["x"] })));
+
+    private static async Task<Socket> ConnectAsync(HttpServer server)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.LocalEndPoint);
+        return socket;
+    }
+
+    private static async Task SendAsync(Socket socket, string text)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text);
+        for (var sent = 0; sent < bytes.Length;)
+        {
+            sent += await socket.SendAsync(bytes.AsMemory(sent));
+        }
+    }
+
+    /// <summary>Bytes read but not yet returned as a response, per socket (a pipelined read may hold the next one).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Socket, List<byte>> Pending = [];
+
+    private static async Task<(int Status, string Head, string Body)> ReadResponseAsync(Socket socket)
+    {
+        var pending = Pending.GetOrCreateValue(socket);
+        using var cts = new CancellationTokenSource(Timeout);
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var text = Encoding.ASCII.GetString([.. pending]);
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                var head = text[..end];
+                var length = int.Parse(head.Split("\r\n").Single(l => l.StartsWith("Content-Length:", StringComparison.Ordinal))["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                if (pending.Count >= end + 4 + length)
+                {
+                    var body = Encoding.UTF8.GetString([.. pending.Skip(end + 4).Take(length)]);
+                    pending.RemoveRange(0, end + 4 + length);
+                    return (int.Parse(head.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), head, body);
+                }
+            }
+
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            Assert.True(read > 0, $"the server closed the connection with {pending.Count} bytes of a response read");
+            pending.AddRange(buffer.Take(read));
+        }
+    }
+
+    /// <summary>What a read returns: 0 when the server has closed its side.</summary>
+    private static async Task<int> ReadSomeAsync(Socket socket)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        try
+        {
+            return await socket.ReceiveAsync(new byte[1], SocketFlags.None, cts.Token);
+        }
+        catch (SocketException)
+        {
+            return 0; // reset: closed all the same
+        }
+    }
+}
