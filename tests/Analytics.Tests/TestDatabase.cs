@@ -58,11 +58,11 @@ internal sealed class TestDatabase : IDisposable
     public Config Journal => JournalConfig.Load(Kind, ConnectionString);
 
     /// <summary>The manifests journaled for a persistence id, in order, read straight from the journal table.</summary>
-    public List<string> JournaledManifests(string persistenceId)
+    public List<string> JournaledManifests(string persistenceId, string table = "journal")
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT manifest FROM journal WHERE persistence_id = @id ORDER BY sequence_number";
+        command.CommandText = $"SELECT manifest FROM {table} WHERE persistence_id = @id ORDER BY sequence_number";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@id";
         parameter.Value = persistenceId;
@@ -81,11 +81,11 @@ internal sealed class TestDatabase : IDisposable
     /// The tags journaled for a persistence id's events, in order, read straight from the journal table's
     /// tags column (";a;b;" there; an event without tags has an empty or NULL column).
     /// </summary>
-    public List<string> JournaledTags(string persistenceId)
+    public List<string> JournaledTags(string persistenceId, string table = "journal")
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT tags FROM journal WHERE persistence_id = @id ORDER BY sequence_number";
+        command.CommandText = $"SELECT tags FROM {table} WHERE persistence_id = @id ORDER BY sequence_number";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@id";
         parameter.Value = persistenceId;

@@ -44,6 +44,9 @@ public static class JournalConfig
     /// <summary>The journal plugin the service trend entities write through (see <see cref="For"/>).</summary>
     public const string TrendJournalId = "akka.persistence.journal.trend-sql";
 
+    /// <summary>The table of the trend entities' events (the leak entities' are in "journal").</summary>
+    public const string TrendJournalTable = "trend_journal";
+
     public static string For(JournalDatabase database, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
@@ -77,9 +80,13 @@ public static class JournalConfig
                   event-adapters.leak-tagger = "MemGrowth.Analytics.Persistence.LeakTagger, MemGrowth.Analytics"
                   event-adapter-bindings."MemGrowth.Shared.Messages.LeakEvent, MemGrowth.Shared" = leak-tagger
                 }
-                # The service trends' journal (TrendJournalId): the same table, its own writer. A trend
-                # journals once per projected batch and service, and behind a backlog of leak events in the
-                # shared writer's queue each such write waited 0.3-1 s (bench ingest at 20,000/s).
+                # The service trends' journal (TrendJournalId): a writer and a table of its own
+                # (trend_journal, created on first use). A trend journals once per projected batch and
+                # service: behind a backlog of leak events in the shared writer's queue each such write
+                # waited 0.3-1 s (bench ingest at 20,000/s). In the leak journal's table, its events were
+                # read by the projection only to be skipped, and the trend's deletions of the events its
+                # snapshots cover left gaps in the table's orderings that held the projection back about
+                # 1 s each (journal-sequence-retrieval waits max-tries x query-delay for a gap to fill).
                 trend-sql {
                   class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
                   plugin-dispatcher = "akka.actor.default-dispatcher"
@@ -88,6 +95,8 @@ public static class JournalConfig
                   auto-initialize = true
                   parallelism = 1
                   tag-write-mode = Csv
+                  table-mapping = default
+                  default.journal.table-name = "{{TrendJournalTable}}"
                 }
               }
               snapshot-store {

@@ -25,7 +25,12 @@ public sealed class ReadModelStore
     /// The row that says the leak projection feeds the service trends on this database (its ordering: how far
     /// leaks had been projected without them); see <see cref="TrendBackfill"/>.
     /// </summary>
-    public const string TrendsMarker = "trends";
+    /// <remarks>
+    /// "trends-v2" since the trends' events moved to a table of their own: a database whose trends were fed
+    /// with their events in the leak journal's table replays once more, which restores what those events held
+    /// past the trends' last snapshots.
+    /// </remarks>
+    public const string TrendsMarker = "trends-v2";
 
     private const int MaxAttempts = 5;
 

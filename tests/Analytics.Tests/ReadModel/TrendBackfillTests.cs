@@ -54,7 +54,7 @@ public sealed class TrendBackfillTests
         Assert.False(fed.Trend.Leaks[_first].Open);
         Assert.Equal(projected, await TrendBackfill.MarkedAtAsync(store, cts.Token));
         Assert.Equal(rows, Rows(database)); // the replay changed no row of the read model
-        var trendEvents = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service)).Count;
+        var trendEvents = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service), JournalConfig.TrendJournalTable).Count;
 
         // Marked: later starts (the live projection, `memgrowth leaks` catching up) resume from the stored offset.
         Assert.False(await TrendBackfill.StartAsync(store, cts.Token));
@@ -63,7 +63,7 @@ public sealed class TrendBackfillTests
         Assert.Equal(1, await LeakProjection.CatchUpAsync(system, store, new TrendFeed(trends, store), cts.Token));
         var later = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         Assert.Equal(0, later.Trend.OpenLeaks);
-        Assert.Equal(trendEvents + 1, database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service)).Count);
+        Assert.Equal(trendEvents + 1, database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service), JournalConfig.TrendJournalTable).Count);
         await system.Terminate();
     }
 

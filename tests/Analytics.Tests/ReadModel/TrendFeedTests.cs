@@ -51,11 +51,14 @@ public sealed class TrendFeedTests
             await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
         }
 
-        var journaled = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service)).Count;
+        var journaled = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service), JournalConfig.TrendJournalTable).Count;
+
+        // The trends' events are in a table of their own: the leak journal, which the projection reads, has none.
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'trend-%'"));
 
         // The leak's journal keeps its samples; the trend's (which reads none) does not copy them.
         Assert.Equal(2, database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{LeakEntity.PersistenceIdOf(_first)}' AND {Contains(kind, "samples")}"));
-        Assert.Equal(0, database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{ServiceTrendEntity.PersistenceIdOf(Service)}' AND {Contains(kind, "samples")}"));
+        Assert.Equal(0, database.Scalar($"SELECT COUNT(*) FROM {JournalConfig.TrendJournalTable} WHERE persistence_id = '{ServiceTrendEntity.PersistenceIdOf(Service)}' AND {Contains(kind, "samples")}"));
         var fed = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         AssertTrend(fed.Trend);
 
@@ -68,7 +71,7 @@ public sealed class TrendFeedTests
 
         var again = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         Assert.Equal(fed.LastSequenceNr, again.LastSequenceNr);
-        Assert.Equal(journaled, database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service)).Count);
+        Assert.Equal(journaled, database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service), JournalConfig.TrendJournalTable).Count);
         AssertTrend(again.Trend);
         await system.Terminate();
 

@@ -63,8 +63,8 @@ public sealed class ServiceTrendEntityTests
             await system.Terminate();
         }
 
-        Assert.Equal(["trend-leak-events-recorded.v1"], database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(_service)));
-        Assert.Empty(database.JournaledTags(ServiceTrendEntity.PersistenceIdOf(_service)));
+        Assert.Equal(["trend-leak-events-recorded.v1"], database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(_service), JournalConfig.TrendJournalTable));
+        Assert.Empty(database.JournaledTags(ServiceTrendEntity.PersistenceIdOf(_service), JournalConfig.TrendJournalTable));
     }
 
     [Theory]
@@ -90,7 +90,7 @@ public sealed class ServiceTrendEntityTests
         // Without the events the snapshot stands for, only the snapshot can tell the trend its leak was opened.
         var id = ServiceTrendEntity.PersistenceIdOf(_service);
         Assert.Equal(1, database.Scalar($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = '{id}'"));
-        database.Execute($"DELETE FROM journal WHERE persistence_id = '{id}' AND sequence_number <= {ServiceTrendEntity.SnapshotEvery}");
+        database.Execute($"DELETE FROM {JournalConfig.TrendJournalTable} WHERE persistence_id = '{id}' AND sequence_number <= {ServiceTrendEntity.SnapshotEvery}");
         using (var system = Start(database))
         {
             var trends = system.ActorOf(TrendRegion.Props());
@@ -131,7 +131,7 @@ public sealed class ServiceTrendEntityTests
             before = (await trends.Ask<TrendReply>(new GetTrend(_service), Timeout)).Trend;
 
             // The events the snapshot covers go (the last of them stays, marked deleted, for the sequence number).
-            await Eventually(() => database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{id}' AND sequence_number <= {ServiceTrendEntity.SnapshotEvery}") == 1);
+            await Eventually(() => database.Scalar($"SELECT COUNT(*) FROM {JournalConfig.TrendJournalTable} WHERE persistence_id = '{id}' AND sequence_number <= {ServiceTrendEntity.SnapshotEvery}") == 1);
             await system.Terminate();
         }
 
@@ -139,7 +139,7 @@ public sealed class ServiceTrendEntityTests
         Assert.Equal((1, 2, 2, 1), (before.OpenLeaks, before.HostsEver, before.Processes, before.OomKills));
         Assert.Equal("service-trend.v2", database.Text($"SELECT manifest FROM snapshot WHERE persistence_id = '{id}'"));
         var journaled = 1 + recent.Count; // one event for the old leak's batch, one per recent input
-        Assert.Equal(journaled - ServiceTrendEntity.SnapshotEvery, database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{id}' AND deleted = FALSE"));
+        Assert.Equal(journaled - ServiceTrendEntity.SnapshotEvery, database.Scalar($"SELECT COUNT(*) FROM {JournalConfig.TrendJournalTable} WHERE persistence_id = '{id}' AND deleted = FALSE"));
 
         // Recovered from the snapshot and the events after it: the trend the same events make, retained batch by batch as the entity does.
         var replayed = new[] { old }.Concat(recent.Select(i => (List<TrendInput>)[i]))
