@@ -38,7 +38,7 @@ public sealed class LeakProjectionTests
             Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95) with { Samples = Detections.Samples(1, 31) });
         await using (var projection = LeakReadModel.Start(system, kind, database.ConnectionString))
         {
-            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
 
         // Stopped; more is journaled; a new projection goes on from the offset the first one stored.
@@ -46,7 +46,7 @@ public sealed class LeakProjectionTests
         await Tell(second, Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
         await using (var projection = LeakReadModel.Start(system, kind, database.ConnectionString))
         {
-            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
 
         await AssertRowsAsync();
@@ -57,7 +57,7 @@ public sealed class LeakProjectionTests
 
         Assert.Equal(0, applied);
         await AssertRowsAsync();
-        Assert.Equal(JournalEnd(database), await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token));
+        Assert.Equal(database.JournalEnd(), await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token));
         await system.Terminate();
 
         async Task AssertRowsAsync()
@@ -105,7 +105,7 @@ public sealed class LeakProjectionTests
                 }
             }
 
-            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
             await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
         }
 
@@ -121,9 +121,9 @@ public sealed class LeakProjectionTests
         ActorSystem.Create("leaks", ConfigurationFactory.ParseString(MessageSerializer.Config + "\nakka.persistence.query.journal.sql.refresh-interval = 100ms")
             .WithFallback(database.Journal));
 
-    private static long JournalEnd(TestDatabase database) => database.Scalar("SELECT MAX(ordering) FROM journal");
 
-    private static async Task Tell(IActorRef entity, params Detection[] detections)
+    /// <summary>Each detection to the entity in turn, each journaled before the next.</summary>
+    internal static async Task Tell(IActorRef entity, params Detection[] detections)
     {
         foreach (var d in detections)
         {

@@ -22,8 +22,7 @@ public sealed class ReadModelStoreWritersTests
     {
         using var database = new TestDatabase(kind, isolated: true);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var store = new ReadModelStore(kind, database.ConnectionString);
-        await store.InitializeAsync(cts.Token);
+        var store = await StoreAsync(database, cts.Token);
         var events = Events();
 
         Assert.Equal(2, await store.ApplyAsync(ReadModelStore.LeakProjection, events[..2], cts.Token));
@@ -43,8 +42,7 @@ public sealed class ReadModelStoreWritersTests
     {
         using var database = new TestDatabase(kind, isolated: true);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var store = new ReadModelStore(kind, database.ConnectionString);
-        await store.InitializeAsync(cts.Token);
+        var store = await StoreAsync(database, cts.Token);
         var events = Events();
         var id = LeakEntity.PersistenceIdOf(Leak);
 
@@ -56,6 +54,13 @@ public sealed class ReadModelStoreWritersTests
         Assert.Equal(0, await store.ApplyAsync(ReadModelStore.LeakProjection, events[2..], cts.Token));
         Assert.Equal(0, database.Scalar($"SELECT COUNT(*) FROM leak_rows WHERE persistence_id = '{id}'"));
         Assert.Equal(0, database.Scalar($"SELECT COUNT(*) FROM leak_reports WHERE persistence_id = '{id}'"));
+    }
+
+    private static async Task<ReadModelStore> StoreAsync(TestDatabase database, CancellationToken ct)
+    {
+        var store = new ReadModelStore(database.Kind, database.ConnectionString);
+        await store.InitializeAsync(ct);
+        return store;
     }
 
     /// <summary>One leak's events 1–4 (opened, then reports), as the projection reads them.</summary>

@@ -34,19 +34,19 @@ public sealed class TrendBackfillTests
         var trends = system.ActorOf(TrendRegion.Props());
 
         // The install as an older build left it: leaks journaled and projected, no trend fed.
-        await Tell(system.ActorOf(LeakEntity.Props(_first)), Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(_first, DetectionKind.ProcessExited, 60, 0.7));
-        await Tell(system.ActorOf(LeakEntity.Props(_second)), Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
+        await LeakProjectionTests.Tell(system.ActorOf(LeakEntity.Props(_first)), Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(_first, DetectionKind.ProcessExited, 60, 0.7));
+        await LeakProjectionTests.Tell(system.ActorOf(LeakEntity.Props(_second)), Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
         Assert.Equal(3, await LeakProjection.CatchUpAsync(system, store, null, cts.Token)); // opened, exited; opened
         var rows = Rows(database);
         var projected = await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token);
-        Assert.Equal(JournalEnd(database), projected);
+        Assert.Equal(database.JournalEnd(), projected);
         Assert.Null(await TrendBackfill.MarkedAtAsync(store, cts.Token)); // a projection without trends marks nothing
         Assert.True((await trends.Ask<TrendReply>(new GetTrend(Service), Timeout)).Trend.IsEmpty);
 
         // This build's live projection, feeding the trends: it starts again from the journal's beginning.
         await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
         {
-            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
 
         var fed = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
@@ -58,8 +58,8 @@ public sealed class TrendBackfillTests
 
         // Marked: later starts (the live projection, `memgrowth leaks` catching up) resume from the stored offset.
         Assert.False(await TrendBackfill.StartAsync(store, cts.Token));
-        Assert.Equal(JournalEnd(database), await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token));
-        await Tell(system.ActorOf(LeakEntity.Props(_second)), Detections.Of(_second, DetectionKind.GrowthResolved, 70, 0.6));
+        Assert.Equal(database.JournalEnd(), await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token));
+        await LeakProjectionTests.Tell(system.ActorOf(LeakEntity.Props(_second)), Detections.Of(_second, DetectionKind.GrowthResolved, 70, 0.6));
         Assert.Equal(1, await LeakProjection.CatchUpAsync(system, store, new TrendFeed(trends, store), cts.Token));
         var later = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         Assert.Equal(0, later.Trend.OpenLeaks);
@@ -82,7 +82,6 @@ public sealed class TrendBackfillTests
         Assert.False(await TrendBackfill.StartAsync(store, cts.Token));
     }
 
-    private static long JournalEnd(TestDatabase database) => database.Scalar("SELECT MAX(ordering) FROM journal WHERE persistence_id LIKE 'leak-%'");
 
     /// <summary>Every leak row, report and sample set, as text: what a replay must leave as it was.</summary>
     private static List<string> Rows(TestDatabase database)
@@ -106,13 +105,5 @@ public sealed class TrendBackfillTests
         }
 
         return rows;
-    }
-
-    private static async Task Tell(IActorRef entity, params Detection[] detections)
-    {
-        foreach (var d in detections)
-        {
-            await entity.Ask<LeakAck>(d, Timeout);
-        }
     }
 }

@@ -35,20 +35,20 @@ public sealed class TrendFeedTests
         var first = system.ActorOf(LeakEntity.Props(_first));
         var second = system.ActorOf(LeakEntity.Props(_second));
 
-        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7) with { Samples = Detections.Samples(-5, 0) },
+        await LeakProjectionTests.Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7) with { Samples = Detections.Samples(-5, 0) },
             Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95) with { Samples = Detections.Samples(1, 31) });
-        await Tell(second, Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
+        await LeakProjectionTests.Tell(second, Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
         await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
         {
-            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
 
         // Later events of leaks opened in an earlier batch: their service comes from the read model's rows.
-        await Tell(first, Detections.Of(_first, DetectionKind.ProcessExited, 60, 0.95));
-        await Tell(second, Detections.Of(_second, DetectionKind.GrowthUpdated, 65, 0.7) with { GrowthBytesPerSecond = 3 << 20 });
+        await LeakProjectionTests.Tell(first, Detections.Of(_first, DetectionKind.ProcessExited, 60, 0.95));
+        await LeakProjectionTests.Tell(second, Detections.Of(_second, DetectionKind.GrowthUpdated, 65, 0.7) with { GrowthBytesPerSecond = 3 << 20 });
         await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
         {
-            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
 
         var journaled = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service), JournalConfig.TrendJournalTable).Count;
@@ -66,7 +66,7 @@ public sealed class TrendFeedTests
         database.Execute("UPDATE read_model_offsets SET ordering = 0");
         await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
         {
-            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
 
         var again = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
@@ -96,13 +96,13 @@ public sealed class TrendFeedTests
         using var system = LeakProjectionTests.Start(database);
         var trends = system.ActorOf(TrendRegion.Props());
         var first = system.ActorOf(LeakEntity.Props(_first));
-        await Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7) with { Samples = Detections.Samples(-5, 0) },
+        await LeakProjectionTests.Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7) with { Samples = Detections.Samples(-5, 0) },
             Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95) with { Samples = Detections.Samples(1, 31) });
         var feed = new FailingOnce(new TrendFeed(trends, store));
 
         await using (var projection = LeakProjection.Start(system, store, feed))
         {
-            await projection.WaitForOffsetAsync(JournalEnd(database), cts.Token);
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
 
         var reply = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
@@ -113,15 +113,7 @@ public sealed class TrendFeedTests
     }
 
     // The leak events' end: the trend entity journals in the same journal, untagged, and the projection never reads those.
-    private static long JournalEnd(TestDatabase database) => database.Scalar("SELECT MAX(ordering) FROM journal WHERE persistence_id LIKE 'leak-%'");
 
-    private static async Task Tell(IActorRef entity, params Detection[] detections)
-    {
-        foreach (var d in detections)
-        {
-            await entity.Ask<LeakAck>(d, Timeout);
-        }
-    }
 
     /// <summary>Feeds the trends, then fails the first batch as an unanswered ask would: after the trends journaled it.</summary>
     private sealed class FailingOnce(ITrendFeed inner) : ITrendFeed
