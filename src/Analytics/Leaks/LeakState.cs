@@ -5,11 +5,13 @@ namespace MemGrowth.Analytics.Leaks;
 /// <summary>
 /// One leak's state, built only by <see cref="Apply"/> from its journal, so recovery is replaying events.
 /// Pure: the persistent entity around it only journals what <see cref="LeakDecider"/> decides and applies it.
-/// The samples that opened and reported events carry are left out, so the state (and its snapshots) stays
-/// small: they are journaled and projected into the read model, never held here.
+/// Of the reports only the latest is held, and none of the samples the events carry: the leak's history is
+/// in its journal and in the read model, never here, so the state and its snapshots stay one report big and
+/// applying an event costs the same on the leak's 10,000th report as on its first (holding the last 500
+/// reports copied them on every event: a sixth of an analytics node's allocations at 20,000 detections/s).
 /// </summary>
 /// <param name="LastEventTime">Time of the latest detection applied: a delivery with this time or older is a duplicate.</param>
-/// <param name="Reports">The reports behind the leak, oldest first, at most <see cref="MaxReports"/> (the newest kept).</param>
+/// <param name="Latest">The latest report: the leak's growth, confidence and time to its limit as last seen.</param>
 public sealed record LeakState(
     LeakId Leak,
     LeakStatus Status,
@@ -25,12 +27,8 @@ public sealed record LeakState(
     DateTimeOffset? EndedAt,
     int Episodes,
     DateTimeOffset LastEventTime,
-    IReadOnlyList<LeakReport> Reports)
+    LeakReport Latest)
 {
-    public const int MaxReports = 500;
-
-    public LeakReport Latest => Reports[^1];
-
     public bool IsOpen => Status is LeakStatus.Suspected or LeakStatus.Confirmed;
 
     public bool HasEnded => Status is LeakStatus.Exited or LeakStatus.OomKilled;
@@ -43,7 +41,7 @@ public sealed record LeakState(
         if (e is LeakOpened opened)
         {
             return new LeakState(opened.Leak, LeakStatus.Suspected, opened.Service, opened.Comm, opened.Cmdline, opened.Cgroup,
-                opened.ContainerId, opened.ProcessStarted, opened.Time, opened.GrowthStarted, null, null, 1, opened.Time, [opened.Report]);
+                opened.ContainerId, opened.ProcessStarted, opened.Time, opened.GrowthStarted, null, null, 1, opened.Time, opened.Report);
         }
 
         var s = state ?? throw new InvalidOperationException($"{e.GetType().Name} for {e.Leak} before the leak was opened");
@@ -55,7 +53,7 @@ public sealed record LeakState(
                 Episodes = r.Reopened ? s.Episodes + 1 : s.Episodes,
                 ConfirmedAt = r.Reopened ? null : s.ConfirmedAt,
                 LastEventTime = r.Time,
-                Reports = Append(s.Reports, r.Report),
+                Latest = r.Report,
             },
             LeakConfirmed c => s with { Status = LeakStatus.Confirmed, ConfirmedAt = c.Time, LastEventTime = Max(s.LastEventTime, c.Time) },
             LeakResolved r => s with { Status = LeakStatus.Resolved, LastEventTime = r.Time },
@@ -70,12 +68,4 @@ public sealed record LeakState(
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    private static List<LeakReport> Append(IReadOnlyList<LeakReport> reports, LeakReport report)
-    {
-        var list = new List<LeakReport>(Math.Min(reports.Count + 1, MaxReports));
-        list.AddRange(reports.Count >= MaxReports ? reports.Skip(reports.Count - MaxReports + 1) : reports);
-        list.Add(report);
-        return list;
-    }
 }

@@ -55,6 +55,7 @@ public static class JournalConfig
         // SQLite takes one writer at a time: concurrent journal writers only wait on its lock (and time out).
         var parallelism = database == JournalDatabase.Sqlite ? 1 : 3;
         var quoted = Quote(connectionString);
+        var queryQuoted = database == JournalDatabase.PostgreSql ? Quote(InOrderReads(connectionString)) : quoted;
         return string.Create(CultureInfo.InvariantCulture, $$"""
             akka.persistence {
               journal {
@@ -112,7 +113,8 @@ public static class JournalConfig
                 }
               }
               query.journal.sql {
-                connection-string = {{quoted}}
+                # On PostgreSQL with the planner told to read in index order (InOrderReads).
+                connection-string = {{queryQuoted}}
                 provider-name = "{{provider}}"
                 write-plugin = "akka.persistence.journal.sql"
                 # The read model follows the journal within ~100 ms, in batches of up to 2000 events
@@ -125,6 +127,23 @@ public static class JournalConfig
               }
             }
             """);
+    }
+
+    /// <summary>
+    /// The connection string the projection's queries use on PostgreSQL: with the planner's sorts turned off
+    /// (enable_sort=off, added to any Options the string has), so "events past ordering X, by ordering,
+    /// LIMIT n" reads the primary key in order and stops after n rows. On a journal the planner has no
+    /// statistics for yet (fresh, or grown fast since autovacuum last analyzed it) it otherwise guessed a
+    /// thousand rows, fetched every row up to the journal's end and sorted them on disk: 50 ms and more per
+    /// page of 2,000, growing with the projection's lag (bench ingest at 20,000/s). Every query the read
+    /// journal makes has an index in the order it reads; a sort it cannot avoid still runs.
+    /// </summary>
+    public static string InOrderReads(string connectionString)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var options = builder.TryGetValue("Options", out var given) ? given as string : null;
+        builder["Options"] = string.IsNullOrWhiteSpace(options) ? "-c enable_sort=off" : options + " -c enable_sort=off";
+        return builder.ConnectionString;
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

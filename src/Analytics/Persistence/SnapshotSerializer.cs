@@ -94,7 +94,12 @@ internal sealed class SnapshotSerializer : SerializerWithStringManifest
         }
     }
 
-    /// <summary>"leak-state.v1": every field of the state; <see cref="JsonRequiredAttribute"/> so a truncated or foreign snapshot fails loudly.</summary>
+    /// <summary>
+    /// "leak-state.v1": every field of the state; <see cref="JsonRequiredAttribute"/> so a truncated or foreign
+    /// snapshot fails loudly. Reports is a list: older builds held up to the last 500 reports there, and this
+    /// one writes only the latest (what the state holds) and reads the last of them, so snapshots of either
+    /// build read in the other.
+    /// </summary>
     private sealed record LeakStateV1(
         [property: JsonRequired] string Leak,
         [property: JsonRequired] LeakStatus Status,
@@ -114,7 +119,7 @@ internal sealed class SnapshotSerializer : SerializerWithStringManifest
     {
         public static LeakStateV1 Of(LeakState s) => new(
             s.Leak.ToString(), s.Status, s.Service, s.Comm, s.Cmdline, s.Cgroup, s.ContainerId, s.ProcessStarted, s.Opened, s.GrowthStarted,
-            s.ConfirmedAt, s.EndedAt, s.Episodes, s.LastEventTime, s.Reports);
+            s.ConfirmedAt, s.EndedAt, s.Episodes, s.LastEventTime, [s.Latest]);
 
         public LeakState ToState()
         {
@@ -124,7 +129,7 @@ internal sealed class SnapshotSerializer : SerializerWithStringManifest
             }
 
             return new LeakState(LeakId.Parse(Leak), Status, Service, Comm, Cmdline, Cgroup, ContainerId, ProcessStarted, Opened, GrowthStarted,
-                ConfirmedAt, EndedAt, Episodes, LastEventTime, Reports);
+                ConfirmedAt, EndedAt, Episodes, LastEventTime, Reports[^1]);
         }
     }
 }

@@ -62,7 +62,7 @@ public sealed record LeakRow(
             state.Episodes, reports, state.Latest);
     }
 
-    /// <summary>The lifecycle state this row stands for, with its latest report as the only one.</summary>
+    /// <summary>The lifecycle state this row stands for.</summary>
     private LeakState ToState() => new(Leak, Status, Service, Comm, Cmdline, Cgroup, ContainerId, ProcessStarted, Opened, GrowthStarted,
-        ConfirmedAt, EndedAt, Episodes, LastSeen, [Latest]);
+        ConfirmedAt, EndedAt, Episodes, LastSeen, Latest);
 }

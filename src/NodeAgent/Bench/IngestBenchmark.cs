@@ -64,7 +64,7 @@ internal static class IngestBenchmark
             var started = Stopwatch.GetTimestamp();
             using var watchStop = new CancellationTokenSource();
             var visibleAt = options.ReadModel
-                ? ReadModelWatch.RunAsync(fleet, options.Host, options.Count, watchStop.Token)
+                ? ReadModelWatch.RunAsync(fleet, options, watchStop.Token)
                 : Task.FromResult(Array.Empty<long>());
             var sent = 0;
             var lastProgress = started;
