@@ -44,6 +44,12 @@ public sealed class MessageSerializer : SerializerWithStringManifest
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new LeakIdConverter() },
     };
 
+    /// <summary>How messages are written, and how <see cref="MessageReaders"/> must read: for their tests.</summary>
+    internal static JsonSerializerOptions WriteOptions => Options;
+
+    /// <summary>The same reading, with field-by-field readers for the messages read most (<see cref="MessageReaders"/>).</summary>
+    private static readonly JsonSerializerOptions ReadOptions = WithReaders(Options);
+
     private static readonly Dictionary<Type, string> ManifestOf = new()
     {
         [typeof(Detection)] = "detection.v1",
@@ -145,7 +151,7 @@ public sealed class MessageSerializer : SerializerWithStringManifest
 
         try
         {
-            return JsonSerializer.Deserialize(bytes, type, Options)
+            return JsonSerializer.Deserialize(bytes, type, ReadOptions)
                 ?? throw new SerializationException($"a '{manifest}' message deserialized to nothing");
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
@@ -153,6 +159,17 @@ public sealed class MessageSerializer : SerializerWithStringManifest
             // ArgumentException: JSON of the right shape that a message's constructor refuses (a batch of several leaks).
             throw new SerializationException($"a '{manifest}' message does not read: {e.Message}", e);
         }
+    }
+
+    private static JsonSerializerOptions WithReaders(JsonSerializerOptions options)
+    {
+        var read = new JsonSerializerOptions(options);
+        foreach (var reader in MessageReaders.All)
+        {
+            read.Converters.Add(reader);
+        }
+
+        return read;
     }
 
     /// <summary>A leak id travels as its text form, "host/pid/ticks".</summary>
