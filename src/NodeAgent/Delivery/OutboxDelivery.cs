@@ -186,7 +186,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private void Tell(Send send) => _region.Tell(
         send.Seqs.Length == 1
             ? new DeliverDetection(_producer, send.Seqs[0], _outbox.Get(send.Seqs[0]))
-            : DeliverDetections.OfEncoded(_producer, send.Seqs, [.. send.Seqs.Select(_outbox.Encoded)]),
+            : DeliverDetections.OfEncoded(_producer, LeakId.Parse(send.Leak), send.Seqs, [.. send.Seqs.Select(_outbox.Encoded)]),
         Self);
 
     private void OnAck(string producer, IReadOnlyList<long> seqs)
@@ -294,7 +294,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
     private DeliveryStatus Status()
     {
-        var oldest = _outbox.PendingCount == 0 ? 0 : Stopwatch.GetElapsedTime(_appendedAt[_outbox.PendingSeqs.First()]).TotalSeconds;
+        var oldest = _outbox.OldestSeq is { } first ? Stopwatch.GetElapsedTime(_appendedAt[first]).TotalSeconds : 0;
         var latencies = _ackSeconds.ToArray();
         _ackSeconds.Clear();
         return new DeliveryStatus(_outbox.PendingCount, _outbox.PendingBytes, _outbox.MaxBytes, _inFlightDetections, _appended, _acked, _resent, _outbox.Dropped, oldest, latencies);

@@ -44,11 +44,12 @@ public sealed record DeliverDetections
         _detections = detections;
     }
 
-    private DeliverDetections(string producer, IReadOnlyList<long> seqs, IReadOnlyList<ReadOnlyMemory<byte>> encoded)
+    private DeliverDetections(string producer, LeakId leak, IReadOnlyList<long> seqs, IReadOnlyList<ReadOnlyMemory<byte>> encoded)
     {
         Producer = producer;
         Seqs = seqs;
         Encoded = encoded;
+        _leak = leak;
     }
 
     public string Producer { get; }
@@ -64,12 +65,15 @@ public sealed record DeliverDetections
 
     private IReadOnlyList<Detection>? _detections;
 
+    private readonly LeakId? _leak;
+
     /// <summary>
     /// A batch of one leak's detections as the producer's outbox holds them (each its "detection.v1" JSON,
-    /// one leak's, as <see cref="LeakId.Of"/> grouped them), so sending it serializes nothing again; the
-    /// receiving node reads them, and refuses a batch of several leaks there.
+    /// of <paramref name="leak"/>, as <see cref="LeakId.Of"/> grouped them), so sending it serializes nothing
+    /// again and routing it reads none of them (the leak is given); the receiving node reads them, and refuses
+    /// a batch of several leaks there.
     /// </summary>
-    public static DeliverDetections OfEncoded(string producer, IReadOnlyList<long> seqs, IReadOnlyList<ReadOnlyMemory<byte>> encoded)
+    public static DeliverDetections OfEncoded(string producer, LeakId leak, IReadOnlyList<long> seqs, IReadOnlyList<ReadOnlyMemory<byte>> encoded)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentNullException.ThrowIfNull(seqs);
@@ -79,12 +83,12 @@ public sealed record DeliverDetections
             throw new ArgumentException($"a batch holds one sequence number per detection and at least one ({seqs.Count} for {encoded.Count})", nameof(seqs));
         }
 
-        return new DeliverDetections(producer, seqs, encoded);
+        return new DeliverDetections(producer, leak, seqs, encoded);
     }
 
-    /// <summary>The leak every detection of the batch belongs to.</summary>
+    /// <summary>The leak every detection of the batch belongs to (as given to <see cref="OfEncoded"/>, without reading them).</summary>
     [JsonIgnore]
-    public LeakId Leak => LeakId.Of(Detections[0]);
+    public LeakId Leak => _leak ?? LeakId.Of(Detections[0]);
 
     public bool Equals(DeliverDetections? other) =>
         other is not null && Producer == other.Producer && Seqs.SequenceEqual(other.Seqs) && Detections.SequenceEqual(other.Detections);

@@ -101,6 +101,17 @@ public sealed class LeakMessageExtractorTests
     }
 
     [Fact]
+    public void Should_route_a_batch_an_outbox_encoded_by_the_leak_it_was_made_for_without_reading_it()
+    {
+        // Bytes that are no detection at all: routing must not need them (a producer sends the batch as its outbox holds it).
+        var batch = DeliverDetections.OfEncoded("web-1:/outbox", Leak, [7, 8], [new byte[] { 0xff }, new byte[] { 0xfe }]);
+        var extractor = new LeakMessageExtractor();
+
+        Assert.Equal(Leak.ToString(), extractor.EntityId(batch));
+        Assert.Equal(extractor.ShardId(Leak.ToString()), extractor.ShardId(batch));
+    }
+
+    [Fact]
     public void Should_tell_leaks_apart_that_differ_only_in_host_pid_or_start()
     {
         var extractor = new LeakMessageExtractor();

@@ -161,7 +161,7 @@ public sealed class MessageSerializerTests : IDisposable
     {
         var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(DeliverDetections));
         Detection[] detections = [Detected with { Samples = Samples }, Detected with { Time = T0.AddSeconds(5), Cmdline = "/usr/bin/api --name \"naïve\" <x>" }];
-        var encoded = DeliverDetections.OfEncoded("web-1:/var/lib/memgrowth/outbox+é", [19, 23], [.. detections.Select(d => (ReadOnlyMemory<byte>)MessageSerializer.Encode(d))]);
+        var encoded = DeliverDetections.OfEncoded("web-1:/var/lib/memgrowth/outbox+é", LeakId.Of(detections[0]), [19, 23], [.. detections.Select(d => (ReadOnlyMemory<byte>)MessageSerializer.Encode(d))]);
         var plain = new DeliverDetections("web-1:/var/lib/memgrowth/outbox+é", [19, 23], detections);
 
         var bytes = serializer.ToBinary(encoded);
