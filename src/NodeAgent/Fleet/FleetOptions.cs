@@ -70,7 +70,7 @@ internal sealed record FleetOptions
 
     public long OutboxMaxBytes { get; init; } = 32L << 20;
 
-    public int MaxInFlight { get; init; } = 1000;
+    public int MaxInFlight { get; init; } = 50;
 
     /// <summary>Most detections of one leak in one send (see <see cref="Delivery.OutboxDelivery.MaxBatch"/>, also the most allowed).</summary>
     public int MaxBatch { get; init; } = Delivery.OutboxDelivery.MaxBatch;

@@ -58,7 +58,7 @@ public sealed partial class FleetOptionsTests : IDisposable
         Assert.Equal(0, o.AgentPort);
         Assert.Equal("/var/lib/memgrowth/outbox", o.OutboxDir);
         Assert.Equal(32L << 20, o.OutboxMaxBytes);
-        Assert.Equal(1000, o.MaxInFlight);
+        Assert.Equal(50, o.MaxInFlight);
         Assert.Equal(TimeSpan.FromSeconds(3), o.ResendAfter);
     }
 
@@ -128,7 +128,7 @@ public sealed partial class FleetOptionsTests : IDisposable
         ["MEMGROWTH_AGENT_PORT"] = ("4100", o => o.AgentPort, 4100),
         ["MEMGROWTH_OUTBOX_DIR"] = ("/tmp/outbox dir", o => o.OutboxDir, "/tmp/outbox dir"),
         ["MEMGROWTH_OUTBOX_MAX_SIZE"] = ("64MiB", o => o.OutboxMaxBytes, 64L << 20),
-        ["MEMGROWTH_MAX_IN_FLIGHT"] = ("50", o => o.MaxInFlight, 50),
+        ["MEMGROWTH_MAX_IN_FLIGHT"] = ("75", o => o.MaxInFlight, 75),
         ["MEMGROWTH_MAX_BATCH"] = ("8", o => o.MaxBatch, 8),
         ["MEMGROWTH_RESEND_AFTER"] = ("500ms", o => o.ResendAfter, TimeSpan.FromMilliseconds(500)),
     };
