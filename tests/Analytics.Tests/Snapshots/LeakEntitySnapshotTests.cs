@@ -33,8 +33,8 @@ public sealed class LeakEntitySnapshotTests
     {
         using var database = new TestDatabase(kind, isolated: true);
         var journaled = await FeedAsync(database);
-        var latest = journaled / LeakEntity.SnapshotEvery * LeakEntity.SnapshotEvery;
-        Assert.True(latest >= 2 * LeakEntity.SnapshotEvery, $"{journaled} events: too few for an older snapshot to be deleted");
+        var latest = LeakEntity.LatestSnapshotAt(PersistenceId, journaled);
+        Assert.True(LeakEntity.LatestSnapshotAt(PersistenceId, latest - 1) > 0, $"{journaled} events: too few for an older snapshot to be deleted");
 
         LeakState replayed;
         using (var system = Start(database))
@@ -70,6 +70,27 @@ public sealed class LeakEntitySnapshotTests
         }
     }
 
+    [Fact]
+    public void Each_leak_snapshots_every_so_many_events_at_a_point_of_its_own_so_leaks_started_together_spread_their_snapshots()
+    {
+        var ids = Enumerable.Range(0, 1000).Select(i => LeakEntity.PersistenceIdOf(new LeakId("web-1", 100_000 + i, (ulong)i + 1))).ToList();
+        var n = LeakEntity.SnapshotEvery;
+        foreach (var id in ids)
+        {
+            // Exactly one snapshot in any run of SnapshotEvery events, wherever it starts.
+            foreach (var start in new long[] { 1, 2, n / 3, n, 7 * n + 5 })
+            {
+                Assert.Single(Enumerable.Range(0, n), k => LeakEntity.SnapshotDue(id, start + k));
+            }
+
+            Assert.Equal(Enumerable.Range(1, 3 * n).Last(k => LeakEntity.SnapshotDue(id, k)), LeakEntity.LatestSnapshotAt(id, 3 * n));
+        }
+
+        // 1,000 leaks fed in step: at no event do more than a few dozen of them snapshot together.
+        var together = Enumerable.Range(1, n).Max(k => ids.Count(id => LeakEntity.SnapshotDue(id, k)));
+        Assert.InRange(together, 1, 20);
+    }
+
     [Theory]
     [InlineData(JournalDatabase.Sqlite)]
     [InlineData(JournalDatabase.PostgreSql)]
@@ -88,8 +109,9 @@ public sealed class LeakEntitySnapshotTests
             .Select(i => entity.Ask<LeakAck>(Detections.Of(_leak, DetectionKind.GrowthUpdated, i, 0.8), Timeout)));
         var warning = await warnings.Task.WaitAsync(Timeout);
         var after = await entity.Ask<LeakSnapshot>(new GetLeak(_leak), Timeout);
+        var first = Enumerable.Range(2, LeakEntity.SnapshotEvery).First(n => LeakEntity.SnapshotDue(PersistenceId, n));
 
-        Assert.Contains($"{PersistenceId}: snapshot at event {LeakEntity.SnapshotEvery} not saved", warning, StringComparison.Ordinal);
+        Assert.Contains($"{PersistenceId}: snapshot at event {first} not saved", warning, StringComparison.Ordinal);
         Assert.All(acks, a => Assert.Equal(1, a.Journaled));
         Assert.Equal(LeakEntity.SnapshotEvery + 11, after.LastSequenceNr);
         Assert.Equal(Detections.T0.AddSeconds(LeakEntity.SnapshotEvery + 10), after.State!.LastEventTime);
@@ -115,7 +137,7 @@ public sealed class LeakEntitySnapshotTests
         // Asked all at once: the entity handles them in order, one journal write after another.
         var acks = await Task.WhenAll(detections.Select(d => entity.Ask<LeakAck>(d, Timeout)));
         var journaled = acks.Sum(a => (long)a.Journaled);
-        var latest = journaled / LeakEntity.SnapshotEvery * LeakEntity.SnapshotEvery;
+        var latest = LeakEntity.LatestSnapshotAt(PersistenceId, journaled);
 
         // The older snapshots' deletion follows the save of the latest on its own: nothing to await but the
         // store's content (the entity reports neither), so look until it holds only the latest.
