@@ -1,29 +1,14 @@
-using MemGrowth.Analytics.Persistence;
-
 namespace MemGrowth.Analytics.ReadModel;
 
 /// <summary>
-/// The read model's tables, in the journal's database, in SQL that SQLite and PostgreSQL both take (but for
-/// the persistence ids' collation, see <see cref="For"/>). Times
+/// The read model's tables, in the journal's database, in SQL that SQLite and PostgreSQL both take. Times
 /// are UTC ticks (100 ns since 0001-01-01, exact round trip of a DateTimeOffset); statuses, kinds and
 /// patterns are their snake_case names, as the API writes them. Every statement is idempotent, so it runs
 /// on every start.
 /// </summary>
 internal static class ReadModelSchema
 {
-    /// <summary>
-    /// The statements for <paramref name="database"/>. On PostgreSQL the persistence ids, which key every
-    /// table, compare byte by byte (COLLATE "C"): under the database's locale collation (C.UTF-8 or a
-    /// language's) each key compared in an index insert or lookup went through strcoll, and at 20,000
-    /// detections/s the report and sample-set inserts took as long as the journal's own writes (bench ingest:
-    /// the read model's p99 past the first 5 s went from 1.0-1.8 s to 0.82-0.87 s). SQLite compares bytes
-    /// already. Tables an older build created keep their collation (CREATE TABLE IF NOT EXISTS leaves them
-    /// be; README, Fleet, says how to convert them).
-    /// </summary>
-    public static IEnumerable<string> For(JournalDatabase database) =>
-        Statements.Select(s => s.Replace("persistence_id TEXT", database == JournalDatabase.PostgreSql ? "persistence_id TEXT COLLATE \"C\"" : "persistence_id TEXT", StringComparison.Ordinal));
-
-    private static readonly string[] Statements =
+    public static readonly string[] Statements =
     [
         """
         CREATE TABLE IF NOT EXISTS leak_rows (

@@ -64,7 +64,7 @@ public sealed class ReadModelStore
             await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        foreach (var statement in ReadModelSchema.For(Database))
+        foreach (var statement in ReadModelSchema.Statements)
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
