@@ -95,27 +95,30 @@ internal static class MessageReaders
     /// <summary>What System.Text.Json throws where a reader's Get method refused the token (a string where a number belongs, say).</summary>
     private static bool Refused(Exception e) => e is InvalidOperationException or FormatException or OverflowException;
 
-    private abstract class ReadOnly<T> : JsonConverter<T>
+    /// <summary>A reader of <typeparamref name="T"/>: refusals of the reader's Get methods become the JsonException System.Text.Json throws.</summary>
+    private abstract class ReadOnly<T>(string what) : JsonConverter<T>
     {
-        public sealed override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
-            throw new NotSupportedException($"{GetType().Name} only reads: messages are written by JsonSerializer");
-    }
-
-    private sealed class DetectionReader : ReadOnly<Detection>
-    {
-        public override Detection Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public sealed override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             try
             {
-                return ReadDetection(ref reader, options);
+                return ReadValue(ref reader, options);
             }
             catch (Exception e) when (Refused(e))
             {
-                throw new JsonException($"a detection does not read: {e.Message}", e);
+                throw new JsonException($"{what} does not read: {e.Message}", e);
             }
         }
 
-        private static Detection ReadDetection(ref Utf8JsonReader reader, JsonSerializerOptions options)
+        public sealed override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+            throw new NotSupportedException($"{GetType().Name} only reads: messages are written by JsonSerializer");
+
+        protected abstract T ReadValue(ref Utf8JsonReader reader, JsonSerializerOptions options);
+    }
+
+    private sealed class DetectionReader() : ReadOnly<Detection>("a detection")
+    {
+        protected override Detection ReadValue(ref Utf8JsonReader reader, JsonSerializerOptions options)
         {
             StartObject(ref reader, "a detection");
             DetectionKind kind = default;
@@ -189,21 +192,13 @@ internal static class MessageReaders
         }
     }
 
-    private sealed class LeakReportReader : ReadOnly<LeakReport>
+    private sealed class LeakReportReader() : ReadOnly<LeakReport>("a report")
     {
-        public override LeakReport? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            try
-            {
-                return ReadReport(ref reader, options);
-            }
-            catch (Exception e) when (Refused(e))
-            {
-                throw new JsonException($"a report does not read: {e.Message}", e);
-            }
-        }
+        public static LeakReport? ReadNullable(ref Utf8JsonReader reader, JsonSerializerOptions options) => reader.TokenType == JsonTokenType.Null ? null : ReadReport(ref reader, options);
 
-        public static LeakReport ReadReport(ref Utf8JsonReader reader, JsonSerializerOptions options)
+        protected override LeakReport ReadValue(ref Utf8JsonReader reader, JsonSerializerOptions options) => ReadReport(ref reader, options);
+
+        private static LeakReport ReadReport(ref Utf8JsonReader reader, JsonSerializerOptions options)
         {
             StartObject(ref reader, "a report");
             DateTimeOffset time = default;
@@ -234,24 +229,11 @@ internal static class MessageReaders
             return new LeakReport(time, pattern, rate, confidence, rss, limit, toLimit);
         }
 
-        public static LeakReport? ReadNullable(ref Utf8JsonReader reader, JsonSerializerOptions options) => reader.TokenType == JsonTokenType.Null ? null : ReadReport(ref reader, options);
     }
 
-    private sealed class LeakOpenedReader : ReadOnly<LeakOpened>
+    private sealed class LeakOpenedReader() : ReadOnly<LeakOpened>("a leak-opened event")
     {
-        public override LeakOpened Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            try
-            {
-                return ReadOpened(ref reader, options);
-            }
-            catch (Exception e) when (Refused(e))
-            {
-                throw new JsonException($"a leak-opened event does not read: {e.Message}", e);
-            }
-        }
-
-        private static LeakOpened ReadOpened(ref Utf8JsonReader reader, JsonSerializerOptions options)
+        protected override LeakOpened ReadValue(ref Utf8JsonReader reader, JsonSerializerOptions options)
         {
             StartObject(ref reader, "a leak-opened event");
             LeakId leak = default;
@@ -286,21 +268,9 @@ internal static class MessageReaders
         }
     }
 
-    private sealed class LeakReportedReader : ReadOnly<LeakReported>
+    private sealed class LeakReportedReader() : ReadOnly<LeakReported>("a leak-reported event")
     {
-        public override LeakReported Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            try
-            {
-                return ReadReported(ref reader, options);
-            }
-            catch (Exception e) when (Refused(e))
-            {
-                throw new JsonException($"a leak-reported event does not read: {e.Message}", e);
-            }
-        }
-
-        private static LeakReported ReadReported(ref Utf8JsonReader reader, JsonSerializerOptions options)
+        protected override LeakReported ReadValue(ref Utf8JsonReader reader, JsonSerializerOptions options)
         {
             StartObject(ref reader, "a leak-reported event");
             LeakId leak = default;
