@@ -23,6 +23,8 @@ public sealed class LeakEntity : ReceivePersistentActor
     /// </summary>
     public const int SnapshotEvery = 500;
 
+    private readonly int _snapshotOffset;
+
     private LeakState? _state;
 
     /// <param name="stopWhenIdle">Stop after this long without a message (a standalone node's entities; sharding passivates its own), or never.</param>
@@ -36,6 +38,7 @@ public sealed class LeakEntity : ReceivePersistentActor
 
         Leak = leak;
         PersistenceId = PersistenceIdOf(leak);
+        _snapshotOffset = SnapshotOffset(PersistenceId);
         Recover<SnapshotOffer>(offer => _state = offer.Snapshot as LeakState
             ?? throw new InvalidOperationException($"{PersistenceId}: snapshot {offer.Metadata.SequenceNr} is a {offer.Snapshot?.GetType().Name}, not a leak state"));
         Recover<LeakEvent>(e =>
@@ -128,20 +131,21 @@ public sealed class LeakEntity : ReceivePersistentActor
     /// persistence id), so leaks that started together do not all snapshot at once. 1,000 leaks fed in step
     /// all reached event 500 in the same second and their snapshot writes held ingest up for 2 s (bench ingest).
     /// </summary>
-    public static bool SnapshotDue(string persistenceId, long sequenceNr) =>
-        (sequenceNr + Fleet.LeakMessageExtractor.ShardOf(persistenceId, SnapshotEvery)) % SnapshotEvery == 0;
+    public static bool SnapshotDue(string persistenceId, long sequenceNr) => (sequenceNr + SnapshotOffset(persistenceId)) % SnapshotEvery == 0;
 
     /// <summary>The latest event at or before <paramref name="sequenceNr"/> after which <paramref name="persistenceId"/> snapshots (0 for none).</summary>
     public static long LatestSnapshotAt(string persistenceId, long sequenceNr)
     {
-        var due = sequenceNr - ((sequenceNr + Fleet.LeakMessageExtractor.ShardOf(persistenceId, SnapshotEvery)) % SnapshotEvery);
+        var due = sequenceNr - ((sequenceNr + SnapshotOffset(persistenceId)) % SnapshotEvery);
         return Math.Max(due, 0);
     }
 
-    /// <summary>Called after each event applied: snapshots the state as of <see cref="Eventsourced.LastSequenceNr"/> when <see cref="SnapshotDue"/>.</summary>
+    private static int SnapshotOffset(string persistenceId) => Fleet.LeakMessageExtractor.ShardOf(persistenceId, SnapshotEvery);
+
+    /// <summary>Called after each event applied: snapshots the state as of <see cref="Eventsourced.LastSequenceNr"/> when <see cref="SnapshotDue"/> (its offset computed once).</summary>
     private void SnapshotIfDue()
     {
-        if (SnapshotDue(PersistenceId, LastSequenceNr))
+        if ((LastSequenceNr + _snapshotOffset) % SnapshotEvery == 0)
         {
             SaveSnapshot(_state);
         }
