@@ -102,7 +102,7 @@ public sealed class MessageSerializer : SerializerWithStringManifest
             throw new ArgumentException($"{obj.GetType()} has no manifest in {nameof(MessageSerializer)}: add one before it is journaled or sent", nameof(obj));
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
+        return MessageWriters.TryEncode(obj, Options) ?? JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
     }
 
     /// <summary>The manifest of a detection's JSON, as journaled and as an agent's outbox holds it.</summary>
