@@ -11,7 +11,7 @@ namespace MemGrowth.Shared.Messages;
 /// as their defaults, unknown ones skipped, enums by name in any case or by number), tested against it.
 /// System.Text.Json builds a record of more than four constructor parameters through an array of boxed
 /// arguments; that was most of the 22% of an analytics node's CPU spent decoding at 20,000 detections/s.
-/// Writing stays with <see cref="JsonSerializer"/>, so the stored and sent form cannot change here.
+/// Writing is not done here (see <see cref="MessageWriters"/>, byte for byte what <see cref="JsonSerializer"/> writes).
 /// </summary>
 internal static class MessageReaders
 {
