@@ -16,11 +16,10 @@ namespace MemGrowth.Shared.Tests.Messages;
 /// </summary>
 public sealed class MessageReadersTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
-    private static readonly LeakId Leak = new("web-1", 4242, 599433);
-    private static readonly LeakReport Report = new(T0, GrowthPattern.Burst, 2.5 * 1048576, 0.93, 123456789, 536870912, 160.5);
-
-    private static readonly MemorySamples Samples = new([new MemorySample(T0.AddSeconds(-2), 98, 88, 10, 0), new MemorySample(T0, 100, 90, 10, 4096)]);
+    private static readonly DateTimeOffset T0 = TestMessages.T0;
+    private static readonly LeakId Leak = TestMessages.Leak;
+    private static readonly LeakReport Report = TestMessages.Report;
+    private static readonly MemorySamples Samples = TestMessages.Samples;
 
     private static readonly Detection Detected = new(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api \"q\"",
         "/system.slice/api.service", "c0ffee", GrowthPattern.Accelerating, 1048576.5, 0.71, 100, 90, 10, 5, 7, T0.AddMinutes(-5), T0.AddSeconds(-6), 1L << 30, 812.25, Samples);
