@@ -40,8 +40,14 @@ for _ in $(seq 1 120); do grep -q "analytics node up" "$work/analytics.log" && b
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); journal $database; load $(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU time (user + system, clock ticks) of a process, from /proc/PID/stat (fields 14 and 15).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-before="$(cpu_ticks "$analytics")"
-"$bin" bench ingest "$@" 2>&1 | tee "$work/bench.log" | grep -E '^ingest: [0-9]|agent-to-read-model|producer CPU|^memgrowth:'
+cpu_ticks "$analytics" > "$work/before"
+# With --warm-up, the node's CPU is counted from the warm-up's end.
+( until grep -q '^ingest: warmed up' "$work/bench.log" 2>/dev/null; do kill -0 "$analytics" 2>/dev/null || exit 0; sleep 0.05; done
+  cpu_ticks "$analytics" > "$work/before" ) &
+watcher=$!
+"$bin" bench ingest "$@" 2>&1 | tee "$work/bench.log" | grep -E '^ingest: [0-9]|^ingest: warmed|agent-to-read-model|producer CPU|^memgrowth:'
+kill "$watcher" 2>/dev/null || true
+before="$(cat "$work/before")"
 # The analytics node's CPU over the run (journal, projection, trends), after its start-up; the run ends
 # once everything is acknowledged, or, with --read-model, once the read model holds it all.
 count="$(sed -n 's/^ingest: \([0-9]*\) detections acknowledged.*/\1/p' "$work/bench.log")"

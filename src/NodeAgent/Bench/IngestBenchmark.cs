@@ -65,7 +65,12 @@ internal static class IngestBenchmark
             // One status round trip before the clock starts: the delivery actor's first answer comes after this
             // process's own start-up work (half a second), and the rate's first due count would then be offered
             // at once, 10,000 detections at 20,000/s, as a burst no agent makes.
-            await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+            var baseline = (await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false)).Acked;
+            if (options.WarmUp > 0)
+            {
+                baseline = await WarmUpAsync(delivery, fleet, options, output, ct).ConfigureAwait(false);
+            }
+
             var started = Stopwatch.GetTimestamp();
             using var watchStop = new CancellationTokenSource();
             var visibleAt = options.ReadModel
@@ -85,8 +90,9 @@ internal static class IngestBenchmark
                     throw new BenchmarkException($"the producer's delivery stopped answering (was this node downed by the cluster? {(system.WhenTerminated.IsCompleted ? "its actor system has terminated" : "it still runs")})", e);
                 }
                 latencies.AddRange(status.AckSeconds);
+                var acked = status.Acked - baseline;
                 var due = options.Rate == 0 ? options.Count : (int)Math.Min(options.Count, options.Rate * Stopwatch.GetElapsedTime(started).TotalSeconds);
-                for (; sent < due && sent - status.Acked + recovered < Window; sent++)
+                for (; sent < due && sent - acked + recovered < Window; sent++)
                 {
                     sentAt[sent] = Stopwatch.GetTimestamp();
                     delivery.Tell(Synthetic(options, sent));
@@ -95,11 +101,11 @@ internal static class IngestBenchmark
                 if (options.Progress && Stopwatch.GetElapsedTime(lastProgress).TotalSeconds >= 1)
                 {
                     lastProgress = Stopwatch.GetTimestamp();
-                    await output.WriteLineAsync($"ingest: acked {status.Acked}/{total} appended {status.Appended + recovered} pending {status.Pending} resent {status.Resent}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"ingest: acked {acked}/{total} appended {status.Appended + recovered} pending {status.Pending} resent {status.Resent}").ConfigureAwait(false);
                     await output.FlushAsync(ct).ConfigureAwait(false);
                 }
 
-                if (sent == options.Count && status.Acked >= total && status.Pending == 0)
+                if (sent == options.Count && acked >= total && status.Pending == 0)
                 {
                     break;
                 }
@@ -145,7 +151,8 @@ internal static class IngestBenchmark
             await output.WriteLineAsync(result).ConfigureAwait(false);
             if (options.OutPath is { } path)
             {
-                await File.WriteAllTextAsync(path, $"# memgrowth bench ingest\n\n{result}\n", ct).ConfigureAwait(false);
+                var timeline = options.ReadModel ? Timeline(sentAt, await visibleAt.ConfigureAwait(false), started) : "";
+                await File.WriteAllTextAsync(path, $"# memgrowth bench ingest\n\n{result}\n{timeline}", ct).ConfigureAwait(false);
             }
 
             return 0;
@@ -158,6 +165,45 @@ internal static class IngestBenchmark
                 Directory.Delete(outboxDir, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Delivers <see cref="IngestOptions.WarmUp"/> detections of a host of their own, as fast as delivery takes
+    /// them, and waits until all are acknowledged (and, with --read-model, in the read model): the code paths of
+    /// this process and of the analytics node are then compiled, their connections open, as on a node that has
+    /// been running. The measured run's leaks are still new (their entities start during the run).
+    /// </summary>
+    /// <returns>The delivery's acknowledged count after the warm-up, to count the run's from.</returns>
+    private static async Task<long> WarmUpAsync(IActorRef delivery, FleetOptions fleet, IngestOptions options, TextWriter output, CancellationToken ct)
+    {
+        var warm = options with { Host = options.Host + "-warm-up", Count = options.WarmUp, Leaks = Math.Min(options.Leaks, options.WarmUp) };
+        var first = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        var visible = options.ReadModel ? ReadModelWatch.RunAsync(fleet, warm, ct) : Task.FromResult(Array.Empty<long>());
+        var began = Stopwatch.GetTimestamp();
+        for (var n = 0; n < warm.Count; n++)
+        {
+            delivery.Tell(Synthetic(warm, n));
+        }
+
+        DeliveryStatus status;
+        do
+        {
+            if (Stopwatch.GetElapsedTime(began) > TimeSpan.FromSeconds(120))
+            {
+                throw new BenchmarkException($"the warm-up's {warm.Count} detections were not all acknowledged within 120 s");
+            }
+
+            await Task.Delay(10, ct).ConfigureAwait(false);
+            status = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        }
+        while (status.Acked - first.Acked < warm.Count || status.Pending > 0);
+
+        await visible.WaitAsync(TimeSpan.FromSeconds(120), ct).ConfigureAwait(false);
+
+        // Drains the warm-up's acknowledgement times, which the run's quantiles must not hold.
+        status = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ingest: warmed up with {warm.Count} detections of host {warm.Host} in {Stopwatch.GetElapsedTime(began).TotalSeconds:0.0} s")).ConfigureAwait(false);
+        return status.Acked;
     }
 
     /// <summary>How long from the run's start detections are left out of the steady-state latency (the entities' start and its backlog).</summary>
@@ -194,6 +240,24 @@ internal static class IngestBenchmark
             report == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated,
             time, options.Host, new ProcessKey(100_000 + leak, (ulong)leak + 1), start, "bench", "/usr/bin/bench --leak " + leak, "/bench.slice", null,
             GrowthPattern.Linear, 1 << 20, 0.8, samples[^1].RssBytes, samples[^1].AnonBytes, 10L << 20, 0, 0, start, growthStarted, 1L << 30, 900, samples);
+    }
+
+    /// <summary>
+    /// Agent-to-read-model wait by the half second each detection was sent in: where a backlog builds and
+    /// how fast it drains, which the run's quantiles alone do not show.
+    /// </summary>
+    private static string Timeline(long[] sentAt, long[] visibleAt, long started)
+    {
+        var lines = new System.Text.StringBuilder("\n| sent at (s) | detections | p50 (ms) | p99 (ms) |\n|---:|---:|---:|---:|\n");
+        foreach (var slot in Enumerable.Range(0, sentAt.Length)
+                     .GroupBy(n => (int)(Stopwatch.GetElapsedTime(started, sentAt[n]).TotalSeconds * 2))
+                     .OrderBy(g => g.Key))
+        {
+            var waits = slot.Select(n => Stopwatch.GetElapsedTime(sentAt[n], visibleAt[n]).TotalSeconds).Order().ToList();
+            lines.Append(CultureInfo.InvariantCulture, $"| {slot.Key / 2.0:0.0} | {waits.Count} | {Quantile(waits, 0.50) * 1000:0} | {Quantile(waits, 0.99) * 1000:0} |\n");
+        }
+
+        return lines.ToString();
     }
 
     /// <summary><see cref="Stats.Quantile"/>, NaN when nothing was measured.</summary>

@@ -16,6 +16,9 @@ internal sealed record IngestOptions
           --read-model         also time each detection until the read model (the fleet's database) holds it
           --outbox DIR         the outbox (default: a fresh temporary directory, removed at the end)
           --host NAME          host name the detections carry (default bench-<random>)
+          --warm-up N          first deliver N detections of a host of their own, unmeasured, and wait until
+                               they are acknowledged (and in the read model): the run then measures warm
+                               processes, as on a node that has been up a while (default 0: a cold start)
           --progress           print "ingest: acked A/N ..." every second (for tests and watching)
           --out PATH           also write the Markdown result here
         """;
@@ -33,6 +36,8 @@ internal sealed record IngestOptions
     public string? Outbox { get; init; }
 
     public string Host { get; init; } = "bench-" + Guid.NewGuid().ToString("N")[..8];
+
+    public int WarmUp { get; init; }
 
     public bool Progress { get; init; }
 
@@ -60,6 +65,7 @@ internal sealed record IngestOptions
                 "--read-model" => options with { ReadModel = true },
                 "--outbox" => options with { Outbox = Value() },
                 "--host" => options with { Host = Value() },
+                "--warm-up" => options with { WarmUp = Count(0) },
                 "--progress" => options with { Progress = true },
                 "--out" => options with { OutPath = Value() },
                 "--help" or "-h" => options with { Help = true },
