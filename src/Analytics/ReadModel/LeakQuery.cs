@@ -106,25 +106,7 @@ public sealed class LeakQuery
         RowMapping.Add(reportsCommand, "@id", persistenceId);
         RowMapping.Add(reportsCommand, "@limit", reports);
         var reportRows = await ReadAllAsync(reportsCommand, RowMapping.ReadReport, ct).ConfigureAwait(false);
-        List<SampleRow> sampleRows = [];
-        if (samples > 0)
-        {
-            // Newest report first (a backwards range scan of the key), until enough samples are read.
-            await using var samplesCommand = connection.CreateCommand();
-            samplesCommand.CommandText = "SELECT persistence_id, sequence_nr, samples, data FROM leak_sample_sets WHERE persistence_id = @id ORDER BY sequence_nr DESC";
-            RowMapping.Add(samplesCommand, "@id", persistenceId);
-            await using (var reader = await samplesCommand.ExecuteReaderAsync(ct).ConfigureAwait(false))
-            {
-                while (sampleRows.Count < samples && await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    var set = new SampleSet(reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3));
-                    sampleRows.AddRange(set.Rows().Reverse().Take(samples - sampleRows.Count));
-                }
-            }
-
-            sampleRows.Reverse();
-        }
-
+        var sampleRows = await JournalSamples.NewestAsync(connection, persistenceId, row.LastSequenceNr, samples, ct).ConfigureAwait(false);
         return new LeakDetail(row, reportRows, sampleRows);
     }
 

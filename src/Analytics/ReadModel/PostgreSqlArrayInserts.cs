@@ -6,7 +6,7 @@ using Npgsql;
 namespace MemGrowth.Analytics.ReadModel;
 
 /// <summary>
-/// The projection's writes on PostgreSQL (leak rows, reports, sample sets): one statement per table per batch, its rows
+/// The projection's writes on PostgreSQL (leak rows, reports): one statement per table per batch, its rows
 /// passed as one array parameter per column (<c>INSERT … SELECT * FROM unnest(…)</c>), so neither the SQL
 /// text nor the parameter count grows with the batch. Multi-row VALUES with a parameter per value were most
 /// of the projection's time at full ingest (100–500 ms for 2,000 events). Rows already there are skipped,
@@ -18,11 +18,6 @@ internal static class PostgreSqlArrayInserts
     private static readonly string InsertReports =
         $"INSERT INTO leak_reports ({RowMapping.ReportColumns}) " +
         "SELECT * FROM unnest(@c0::text[], @c1::bigint[], @c2::text[], @c3::bigint[], @c4::text[], @c5::float8[], @c6::float8[], @c7::bigint[], @c8::bigint[], @c9::float8[]) " +
-        "ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
-
-    private const string InsertSampleSets =
-        "INSERT INTO leak_sample_sets (persistence_id, sequence_nr, samples, data) " +
-        "SELECT * FROM unnest(@c0::text[], @c1::bigint[], @c2::int[], @c3::text[]) " +
         "ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
 
     /// <summary>The SQL type of each of <see cref="RowMapping.LeakColumns"/>, in order (see <see cref="ReadModelSchema"/>).</summary>
@@ -103,22 +98,6 @@ internal static class PostgreSqlArrayInserts
         command.Parameters.AddWithValue("c7", Column<long>(rows, 7));
         command.Parameters.AddWithValue("c8", NullableColumn<long>(rows, 8));
         command.Parameters.AddWithValue("c9", NullableColumn<double>(rows, 9));
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static async Task SampleSetsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SampleSet> sets, CancellationToken ct)
-    {
-        if (sets.Count == 0)
-        {
-            return;
-        }
-
-        await using var command = new NpgsqlCommand(InsertSampleSets, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-        command.Parameters.AddWithValue("c0", sets.Select(s => s.PersistenceId).ToArray());
-        command.Parameters.AddWithValue("c1", sets.Select(s => s.SequenceNr).ToArray());
-        command.Parameters.AddWithValue("c2", sets.Select(s => s.Count).ToArray());
-        command.Parameters.AddWithValue("c3", sets.Select(s => s.Data).ToArray());
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

@@ -61,16 +61,9 @@ internal static class ReadModelSchema
           PRIMARY KEY (persistence_id, sequence_nr)
         )
         """,
-        // The samples behind each report, one row per report (see SampleSet), read per leak newest first.
-        """
-        CREATE TABLE IF NOT EXISTS leak_sample_sets (
-          persistence_id TEXT NOT NULL,
-          sequence_nr BIGINT NOT NULL,
-          samples INTEGER NOT NULL,
-          data TEXT NOT NULL,
-          PRIMARY KEY (persistence_id, sequence_nr)
-        )
-        """,
+        // The samples behind the reports are read from the journal's events (JournalSamples); the copy of
+        // them this table held, written by builds before that, goes.
+        "DROP TABLE IF EXISTS leak_sample_sets",
         """
         CREATE TABLE IF NOT EXISTS read_model_offsets (
           projection TEXT PRIMARY KEY,

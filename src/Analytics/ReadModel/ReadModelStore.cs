@@ -11,7 +11,7 @@ namespace MemGrowth.Analytics.ReadModel;
 /// offset, and opens connections for <see cref="LeakQuery"/>.
 /// </summary>
 /// <remarks>
-/// A batch is one transaction: its report rows, their sample rows, its leak rows and the offset commit
+/// A batch is one transaction: its report rows, its leak rows and the offset commit
 /// together. A leak row is written only over the version it was computed from (<c>last_sequence_nr</c> unchanged), so two
 /// projections over the same tables (the agent's live one and `memgrowth leaks` catching up) never lose
 /// or double an event: the loser of a race rolls back and applies its batch again over the winner's rows.
@@ -197,9 +197,6 @@ public sealed class ReadModelStore
     /// <summary>Rows read, or report rows inserted, per statement (10–27 parameters each: well within every provider's limit).</summary>
     private const int RowsPerStatement = 500;
 
-    /// <summary>Sample sets inserted per statement (a few KiB of SQL at most each, a parameter per leak).</summary>
-    private const int SampleSetsPerStatement = 200;
-
     /// <summary>
     /// The batch applied within the transaction, or null when a leak row changed under it (another writer).
     /// Round trips are per batch, not per event: the leaks' rows are read in one query, each leak's events
@@ -216,7 +213,6 @@ public sealed class ReadModelStore
 
         var rows = new Dictionary<string, LeakRow?>(read, StringComparer.Ordinal);
         var reports = new List<ReportRow>();
-        var samples = new List<SampleSet>();
         var applied = 0;
         foreach (var e in batch)
         {
@@ -227,11 +223,6 @@ public sealed class ReadModelStore
                 if (ReportRow.Of(e.PersistenceId, e.SequenceNr, e.Event) is { } report)
                 {
                     reports.Add(report);
-                }
-
-                if (SampleSet.Of(e.PersistenceId, e.SequenceNr, e.Event) is { } set)
-                {
-                    samples.Add(set);
                 }
 
                 applied++;
@@ -252,18 +243,12 @@ public sealed class ReadModelStore
         if (postgres)
         {
             await PostgreSqlArrayInserts.ReportsAsync(connection, transaction, reports, ct).ConfigureAwait(false);
-            await PostgreSqlArrayInserts.SampleSetsAsync(connection, transaction, samples, ct).ConfigureAwait(false);
         }
         else
         {
             foreach (var chunk in reports.Chunk(RowsPerStatement))
             {
                 await InsertReportsAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
-            }
-
-            foreach (var chunk in samples.Chunk(SampleSetsPerStatement))
-            {
-                await InsertSamplesAsync(connection, transaction, chunk, ct).ConfigureAwait(false);
             }
         }
 
@@ -379,33 +364,6 @@ public sealed class ReadModelStore
         }
 
         command.CommandText = $"INSERT INTO leak_reports ({RowMapping.ReportColumns}) VALUES {string.Join(", ", values)} ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Sample sets go in as literals beside a parameter per leak: their data is digits, commas and
-    /// semicolons only (<see cref="SampleSet"/>), so a statement carries many without a parameter each.
-    /// </summary>
-    private static async Task InsertSamplesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SampleSet> sets, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sql = new StringBuilder("INSERT INTO leak_sample_sets (persistence_id, sequence_nr, samples, data) VALUES ");
-        for (var i = 0; i < sets.Count; i++)
-        {
-            var s = sets[i];
-            if (!ids.TryGetValue(s.PersistenceId, out var id))
-            {
-                id = "@s" + ids.Count;
-                ids.Add(s.PersistenceId, id);
-                RowMapping.Add(command, id, s.PersistenceId);
-            }
-
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({id}, {s.SequenceNr}, {s.Count}, '{s.Data}')");
-        }
-
-        command.CommandText = sql.Append(" ON CONFLICT (persistence_id, sequence_nr) DO NOTHING").ToString();
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

@@ -10,22 +10,21 @@ namespace MemGrowth.Analytics.Retention;
 /// <param name="JournalRows">Leak events removed from the journal.</param>
 /// <param name="Snapshots">Leak-state snapshots removed.</param>
 /// <param name="Reports">Read-model report rows removed.</param>
-/// <param name="SampleSets">Read-model sample sets removed.</param>
-public sealed record PruneResult(int Leaks, long JournalRows, long Snapshots, long Reports, long SampleSets)
+public sealed record PruneResult(int Leaks, long JournalRows, long Snapshots, long Reports)
 {
-    public static readonly PruneResult None = new(0, 0, 0, 0, 0);
+    public static readonly PruneResult None = new(0, 0, 0, 0);
 
     public PruneResult Add(PruneResult other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new(Leaks + other.Leaks, JournalRows + other.JournalRows, Snapshots + other.Snapshots, Reports + other.Reports, SampleSets + other.SampleSets);
+        return new(Leaks + other.Leaks, JournalRows + other.JournalRows, Snapshots + other.Snapshots, Reports + other.Reports);
     }
 }
 
 /// <summary>
 /// Forgets the leaks closed (resolved, exited, OOM-killed) before a time, so the history's disk use follows
-/// the retention instead of every leak ever: their sample sets, reports and row in the read model, their
-/// snapshots, and their events in the journal, all in one transaction per chunk of leaks. Their service
+/// the retention instead of every leak ever: their reports and row in the read model, their
+/// snapshots, and their events in the journal (which carry their samples), all in one transaction per chunk of leaks. Their service
 /// trends keep counting them (<see cref="Trends.ServiceTrend.Retain"/>).
 /// </summary>
 /// <remarks>
@@ -148,7 +147,6 @@ public sealed class HistoryPruner
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        var samples = await RunAsync($"DELETE FROM leak_sample_sets WHERE persistence_id IN ({leaks})").ConfigureAwait(false);
         var reports = await RunAsync($"DELETE FROM leak_reports WHERE persistence_id IN ({leaks})").ConfigureAwait(false);
         var snapshots = await TableExistsAsync(connection, transaction, "snapshot", ct).ConfigureAwait(false)
             ? await RunAsync($"DELETE FROM snapshot WHERE persistence_id IN ({leaks})").ConfigureAwait(false)
@@ -161,7 +159,7 @@ public sealed class HistoryPruner
             """).ConfigureAwait(false);
         await RunAsync($"UPDATE journal SET deleted = TRUE WHERE persistence_id IN ({leaks}) AND deleted = FALSE").ConfigureAwait(false);
         var rows = await RunAsync($"DELETE FROM leak_rows WHERE persistence_id IN ({leaks})").ConfigureAwait(false);
-        return new PruneResult((int)rows, events, snapshots, reports, samples);
+        return new PruneResult((int)rows, events, snapshots, reports);
     }
 
     private async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, string table, CancellationToken ct)

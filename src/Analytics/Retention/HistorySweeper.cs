@@ -59,8 +59,8 @@ public sealed class HistorySweeper : IAsyncDisposable
                 var pruned = await pruner.PruneAsync(DateTimeOffset.UtcNow - retention, ct).ConfigureAwait(false);
                 if (pruned.Leaks > 0)
                 {
-                    log.Info("history retention: forgot {0} leaks closed over {1:0.#} days ago ({2} journal events, {3} reports, {4} sample sets)",
-                        pruned.Leaks, retention.TotalDays, pruned.JournalRows, pruned.Reports, pruned.SampleSets);
+                    log.Info("history retention: forgot {0} leaks closed over {1:0.#} days ago ({2} journal events, {3} reports)",
+                        pruned.Leaks, retention.TotalDays, pruned.JournalRows, pruned.Reports);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -76,6 +76,12 @@ public sealed class MessageSerializer : SerializerWithStringManifest
     /// <summary>Every manifest this build reads, for tests and docs.</summary>
     public static IReadOnlyCollection<string> Manifests => TypeOf.Keys;
 
+    /// <summary>The manifest messages of <paramref name="type"/> are journaled and sent under.</summary>
+    /// <exception cref="ArgumentException">A type this serializer does not write.</exception>
+    public static string ManifestFor(Type type) => ManifestOf.TryGetValue(type, out var manifest)
+        ? manifest
+        : throw new ArgumentException($"{type} has no manifest in {nameof(MessageSerializer)}", nameof(type));
+
     public override string Manifest(object o)
     {
         ArgumentNullException.ThrowIfNull(o);

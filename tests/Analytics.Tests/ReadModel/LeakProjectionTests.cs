@@ -75,13 +75,39 @@ public sealed class LeakProjectionTests
             Assert.Equal(2, database.Scalar("SELECT COUNT(*) FROM leak_rows"));
             Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM leak_reports"));
 
-            // The samples the reports carried, journaled with them, each stored once, by their report's number.
+            // The samples the reports carried, read from the events that carried them, by their report's number.
             var sampled = await query.GetAsync(_first, LeakQuery.DefaultReports, LeakQuery.DefaultSamples, cts.Token);
             Assert.Equal(Detections.Samples(-6, 31).Select(s => s.Time), sampled!.Samples.Select(s => s.Time));
             Assert.Equal(Enumerable.Repeat(1L, 7).Concat(Enumerable.Repeat(2L, 31)), sampled.Samples.Select(s => s.SequenceNr));
             Assert.Equal(((100L + 31) << 20, (90L + 31) << 20, 10L << 20, 31L), sampled.Samples[^1] is var l ? (l.RssBytes, l.AnonBytes, l.FileBytes, l.SwapBytes) : default);
-            Assert.Equal(38, database.Scalar("SELECT SUM(samples) FROM leak_sample_sets"));
+            Assert.Equal(38, (await query.GetAsync(_first, 0, 1000, cts.Token))!.Samples.Count);
         }
+    }
+
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task Samples_are_read_only_as_far_as_the_projected_reports(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using var cts = new CancellationTokenSource(Timeout);
+        var store = new ReadModelStore(kind, database.ConnectionString);
+        using var system = Start(database);
+        var second = system.ActorOf(LeakEntity.Props(_second));
+        await Tell(second, Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6) with { Samples = Detections.Samples(1, 5) });
+        await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+
+        // Journaled, not projected: its report is not in the read model yet, so neither are its samples.
+        await Tell(second, Detections.Of(_second, DetectionKind.GrowthUpdated, 9, 0.6) with { Samples = Detections.Samples(6, 9) });
+        var before = (await new LeakQuery(store).GetAsync(_second, 10, 1000, cts.Token))!;
+        await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+        var after = (await new LeakQuery(store).GetAsync(_second, 10, 1000, cts.Token))!;
+
+        Assert.Equal((1, 5), (before.Reports.Count, before.Samples.Count));
+        Assert.Equal(Detections.Samples(1, 5).Select(s => s.Time), before.Samples.Select(s => s.Time));
+        Assert.Equal((2, 9), (after.Reports.Count, after.Samples.Count));
+        Assert.Equal(Detections.Samples(1, 9).Select(s => s.Time), after.Samples.Select(s => s.Time));
+        await system.Terminate();
     }
 
     [Theory]

@@ -35,7 +35,7 @@ public sealed class HistoryPrunerTests
         using var database = new TestDatabase(kind, isolated: true);
         using var cts = new CancellationTokenSource(Timeout);
         var store = new ReadModelStore(kind, database.ConnectionString);
-        Dictionary<LeakId, (long Journal, long Reports, long Samples)> before;
+        Dictionary<LeakId, (long Journal, long Reports)> before;
         using (var system = LeakProjectionTests.Start(database))
         {
             var trends = system.ActorOf(TrendRegion.Props());
@@ -50,14 +50,18 @@ public sealed class HistoryPrunerTests
             await LeakProjection.CatchUpAsync(system, store, new TrendFeed(trends, store), cts.Token);
             await Tell(system, Reopening, Detection(Reopening, DetectionKind.GrowthUpdated, 200)); // journaled, not projected yet
             before = Counts(database);
+            var samplesBefore = await Samples(store, Open, Recent, Reopening);
+            Assert.Equal(2, samplesBefore[Open].Count);
             Assert.Equal(1, database.Scalar($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = '{LeakEntity.PersistenceIdOf(Exited)}'"));
 
             // Journal: all but the last of Exited's 501 events and of Resolved's 2; one snapshot (Exited's).
             var pruned = await new HistoryPruner(store).PruneAsync(CutOff, cts.Token);
             var again = await new HistoryPruner(store).PruneAsync(CutOff, cts.Token);
 
-            Assert.Equal(new PruneResult(2, LeakEntity.SnapshotEvery + 1, 1, before[Exited].Reports + before[Resolved].Reports, before[Exited].Samples + before[Resolved].Samples), pruned);
+            Assert.Equal(new PruneResult(2, LeakEntity.SnapshotEvery + 1, 1, before[Exited].Reports + before[Resolved].Reports), pruned);
             Assert.Equal(PruneResult.None, again);
+            var samplesAfter = await Samples(store, Open, Recent, Reopening);
+            Assert.All(samplesBefore, p => Assert.Equal(p.Value, samplesAfter[p.Key])); // the kept leaks' samples read as before
             var trend = await trends.Ask<TrendReply>(new GetTrend("api.service"), Timeout);
             Assert.Equal(5, trend.Trend.Processes); // the trend still counts them
             await system.Terminate();
@@ -67,7 +71,7 @@ public sealed class HistoryPrunerTests
         foreach (var gone in new[] { Exited, Resolved })
         {
             var id = LeakEntity.PersistenceIdOf(gone);
-            Assert.Equal((1, 0, 0), after[gone]); // the last event only, for its sequence number
+            Assert.Equal((1, 0), after[gone]); // the last event only, for its sequence number
             Assert.Equal(1, database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{id}' AND deleted = TRUE"));
             Assert.Equal(0, database.Scalar($"SELECT COUNT(*) FROM leak_rows WHERE persistence_id = '{id}'"));
             Assert.Equal(0, database.Scalar($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = '{id}'"));
@@ -93,6 +97,11 @@ public sealed class HistoryPrunerTests
             Assert.Equal(1, ack.Journaled);
             var reborn = (await query.GetAsync(Exited, 10, cts.Token))!.Leak;
             Assert.Equal((LeakStatus.Suspected, LeakEntity.SnapshotEvery + 2L, 1), (reborn.Status, reborn.LastSequenceNr, reborn.Reports));
+
+            // Its samples are its new opening's only: the forgotten episode's went with its events.
+            var rebornSamples = (await query.GetAsync(Exited, 10, 1000, cts.Token))!.Samples;
+            Assert.Equal(2, rebornSamples.Count);
+            Assert.All(rebornSamples, r => Assert.Equal(LeakEntity.SnapshotEvery + 2L, r.SequenceNr));
             Assert.Equal(LeakStatus.Suspected, (await query.GetAsync(Reopening, 10, cts.Token))!.Leak.Status);
             await system.Terminate();
         }
@@ -154,6 +163,18 @@ public sealed class HistoryPrunerTests
         await system.Terminate();
     }
 
+    /// <summary>Per leak, every sample the history API would show for it.</summary>
+    private static async Task<Dictionary<LeakId, IReadOnlyList<SampleRow>>> Samples(ReadModelStore store, params LeakId[] leaks)
+    {
+        var samples = new Dictionary<LeakId, IReadOnlyList<SampleRow>>();
+        foreach (var leak in leaks)
+        {
+            samples[leak] = (await new LeakQuery(store).GetAsync(leak, 0, 1000, CancellationToken.None))!.Samples;
+        }
+
+        return samples;
+    }
+
     private static Detection Detection(LeakId leak, DetectionKind kind, double seconds) =>
         Detections.Of(leak, kind, seconds, 0.7) with { Samples = kind is DetectionKind.GrowthDetected or DetectionKind.GrowthUpdated ? Detections.Samples((int)seconds - 1, (int)seconds) : default };
 
@@ -168,13 +189,12 @@ public sealed class HistoryPrunerTests
         await entity.GracefulStop(Timeout); // a second Tell to the same leak starts it again, from the journal
     }
 
-    /// <summary>Per leak: its journal rows, report rows and sample sets.</summary>
-    private static Dictionary<LeakId, (long Journal, long Reports, long Samples)> Counts(TestDatabase database) =>
+    /// <summary>Per leak: its journal rows (which carry its samples) and report rows.</summary>
+    private static Dictionary<LeakId, (long Journal, long Reports)> Counts(TestDatabase database) =>
         new[] { Exited, Resolved, Open, Recent, Reopening }.ToDictionary(l => l, l =>
         {
             var id = LeakEntity.PersistenceIdOf(l);
             return (database.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{id}'"),
-                database.Scalar($"SELECT COUNT(*) FROM leak_reports WHERE persistence_id = '{id}'"),
-                database.Scalar($"SELECT COUNT(*) FROM leak_sample_sets WHERE persistence_id = '{id}'"));
+                database.Scalar($"SELECT COUNT(*) FROM leak_reports WHERE persistence_id = '{id}'"));
         });
 }

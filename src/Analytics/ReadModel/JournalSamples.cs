@@ -1,0 +1,64 @@
+using System.Data.Common;
+using MemGrowth.Shared.Messages;
+
+namespace MemGrowth.Analytics.ReadModel;
+
+/// <summary>
+/// The samples behind a leak's reports, read where they are stored once: in the journal, inside the
+/// <see cref="LeakOpened"/> and <see cref="LeakReported"/> events that carry them (the read model kept a copy
+/// of each event's samples until it cost a fifth of the projection's writes; see docs/bench/ingest.md).
+/// Read straight from the journal's table (the plugin's default mapping, as <see cref="Retention.HistoryPruner"/>
+/// deletes from it), newest event first along its key, only as far back as the samples asked for.
+/// </summary>
+internal static class JournalSamples
+{
+    private static readonly string Opened = MessageSerializer.ManifestFor(typeof(LeakOpened));
+    private static readonly string Reported = MessageSerializer.ManifestFor(typeof(LeakReported));
+
+    /// <summary>
+    /// The newest <paramref name="count"/> samples of a leak's events up to <paramref name="upTo"/> (the last the
+    /// read model has projected, so samples never run ahead of the reports beside them), oldest first.
+    /// </summary>
+    /// <exception cref="System.Runtime.Serialization.SerializationException">A journaled event does not read.</exception>
+    public static async Task<List<SampleRow>> NewestAsync(DbConnection connection, string persistenceId, long upTo, int count, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var rows = new List<SampleRow>();
+        if (count <= 0)
+        {
+            return rows;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence_number, manifest, message FROM journal "
+            + "WHERE persistence_id = @id AND sequence_number <= @upTo AND deleted = FALSE AND manifest IN (@opened, @reported) ORDER BY sequence_number DESC";
+        RowMapping.Add(command, "@id", persistenceId);
+        RowMapping.Add(command, "@upTo", upTo);
+        RowMapping.Add(command, "@opened", Opened);
+        RowMapping.Add(command, "@reported", Reported);
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (rows.Count < count && await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var e = (LeakEvent)MessageSerializer.Decode(reader.GetFieldValue<byte[]>(2), reader.GetString(1));
+                rows.AddRange(Of(persistenceId, reader.GetInt64(0), e).Reverse().Take(count - rows.Count));
+            }
+        }
+
+        rows.Reverse();
+        return rows;
+    }
+
+    /// <summary>The samples event <paramref name="sequenceNr"/> carries, in its order (none for events without a report).</summary>
+    public static IEnumerable<SampleRow> Of(string persistenceId, long sequenceNr, LeakEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var samples = e switch
+        {
+            LeakOpened o => o.Samples,
+            LeakReported r => r.Samples,
+            _ => MemorySamples.Empty,
+        };
+        return samples.Select((s, i) => new SampleRow(persistenceId, sequenceNr, i, s.Time, s.RssBytes, s.AnonBytes, s.FileBytes, s.SwapBytes));
+    }
+}
