@@ -15,6 +15,9 @@ internal static class JournalSamples
     private static readonly string Opened = MessageSerializer.ManifestFor(typeof(LeakOpened));
     private static readonly string Reported = MessageSerializer.ManifestFor(typeof(LeakReported));
 
+    /// <summary>Events read per query: a report's samples are a few to a few dozen, the default ask is 1,000.</summary>
+    private const int EventsPerPage = 100;
+
     /// <summary>
     /// The newest <paramref name="count"/> samples of a leak's events up to <paramref name="upTo"/> (the last the
     /// read model has projected, so samples never run ahead of the reports beside them), oldest first.
@@ -29,20 +32,43 @@ internal static class JournalSamples
             return rows;
         }
 
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence_number, manifest, message FROM journal "
-            + "WHERE persistence_id = @id AND sequence_number <= @upTo AND deleted = FALSE AND manifest IN (@opened, @reported) ORDER BY sequence_number DESC";
-        RowMapping.Add(command, "@id", persistenceId);
-        RowMapping.Add(command, "@upTo", upTo);
-        RowMapping.Add(command, "@opened", Opened);
-        RowMapping.Add(command, "@reported", Reported);
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        // Pages of events, newest first, until enough samples are read: a leak's journal can hold a hundred
+        // thousand events, and a query for all of them sends them all, however few are read. An event that
+        // carries samples carries at least one, so at most as many events as samples asked for are read
+        // (fewer samples come back only from events that carry none, as journals from before samples did).
+        var before = upTo + 1;
+        for (var events = 0; rows.Count < count && events < count;)
         {
-            while (rows.Count < count && await reader.ReadAsync(ct).ConfigureAwait(false))
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT sequence_number, manifest, message FROM journal "
+                + "WHERE persistence_id = @id AND sequence_number < @before AND deleted = FALSE AND manifest IN (@opened, @reported) "
+                + "ORDER BY sequence_number DESC LIMIT @page";
+            RowMapping.Add(command, "@id", persistenceId);
+            RowMapping.Add(command, "@before", before);
+            RowMapping.Add(command, "@opened", Opened);
+            RowMapping.Add(command, "@reported", Reported);
+            RowMapping.Add(command, "@page", Math.Min(EventsPerPage, count - events));
+            var read = 0;
+            await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                var e = (LeakEvent)MessageSerializer.Decode(reader.GetFieldValue<byte[]>(2), reader.GetString(1));
-                rows.AddRange(Of(persistenceId, reader.GetInt64(0), e).Reverse().Take(count - rows.Count));
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    read++;
+                    before = reader.GetInt64(0);
+                    if (rows.Count < count)
+                    {
+                        var e = (LeakEvent)MessageSerializer.Decode(reader.GetFieldValue<byte[]>(2), reader.GetString(1));
+                        rows.AddRange(Of(persistenceId, before, e).Reverse().Take(count - rows.Count));
+                    }
+                }
             }
+
+            if (read == 0)
+            {
+                break;
+            }
+
+            events += read;
         }
 
         rows.Reverse();

@@ -113,6 +113,31 @@ public sealed class LeakProjectionTests
     [Theory]
     [InlineData(JournalDatabase.Sqlite)]
     [InlineData(JournalDatabase.PostgreSql)]
+    public async Task Samples_are_read_newest_first_across_pages_of_events(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using var cts = new CancellationTokenSource(Timeout);
+        var store = new ReadModelStore(kind, database.ConnectionString);
+        using var system = Start(database);
+        var second = system.ActorOf(LeakEntity.Props(_second));
+        // 150 reports of two samples each: more events than one page holds.
+        await Tell(second, [.. Enumerable.Range(0, 150).Select(i =>
+            Detections.Of(_second, i == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated, (2 * i) + 1, 0.6) with { Samples = Detections.Samples(2 * i, (2 * i) + 1) })]);
+        await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+        var query = new LeakQuery(store);
+
+        var newest = (await query.GetAsync(_second, 0, 251, cts.Token))!.Samples;
+        var all = (await query.GetAsync(_second, 0, 1000, cts.Token))!.Samples;
+
+        Assert.Equal(Detections.Samples(49, 299).Select(s => s.Time), newest.Select(s => s.Time));
+        Assert.Equal(Detections.Samples(0, 299).Select(s => s.Time), all.Select(s => s.Time));
+        Assert.Equal(all.Select(s => s.SequenceNr).Distinct().Order(), all.Select(s => s.SequenceNr).Distinct()); // oldest first, by the report that carried them
+        await system.Terminate();
+    }
+
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
     public async Task A_live_projection_and_a_catch_up_over_the_same_tables_store_each_event_once(JournalDatabase kind)
     {
         using var database = new TestDatabase(kind, isolated: true);
