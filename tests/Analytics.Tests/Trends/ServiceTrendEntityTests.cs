@@ -115,7 +115,8 @@ public sealed class ServiceTrendEntityTests
         var old = Inputs(OnWeb1, Detections.Of(OnWeb1, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(OnWeb1, DetectionKind.ProcessOomKilled, 60, 0.7));
         var later = TimeSpan.FromDays(40).TotalSeconds;
         var detections = new List<Detection> { Detections.Of(OnWeb2, DetectionKind.GrowthDetected, later, 0.7) };
-        detections.AddRange(Enumerable.Range(1, ServiceTrendEntity.SnapshotEvery + 2).Select(i => Detections.Of(OnWeb2, DetectionKind.GrowthUpdated, later + i, 0.7)));
+        const int Covered = ServiceTrendEntity.SnapshotEvery * ServiceTrendEntity.DeleteEvery; // what the first deletion covers
+        detections.AddRange(Enumerable.Range(1, Covered + 2).Select(i => Detections.Of(OnWeb2, DetectionKind.GrowthUpdated, later + i, 0.7)));
         var recent = Inputs(OnWeb2, [.. detections]);
         var id = ServiceTrendEntity.PersistenceIdOf(_service);
         ServiceTrend before;
@@ -130,8 +131,10 @@ public sealed class ServiceTrendEntityTests
 
             before = (await trends.Ask<TrendReply>(new GetTrend(_service), Timeout)).Trend;
 
-            // The events the snapshot covers go (the last of them stays, marked deleted, for the sequence number).
-            await Eventually(() => database.Scalar($"SELECT COUNT(*) FROM {JournalConfig.TrendJournalTable} WHERE persistence_id = '{id}' AND sequence_number <= {ServiceTrendEntity.SnapshotEvery}") == 1);
+            // The events the snapshots cover go at every DeleteEvery-th snapshot (the last of them stays, marked
+            // deleted, for the sequence number), and the older snapshots with them.
+            await Eventually(() => database.Scalar($"SELECT COUNT(*) FROM {JournalConfig.TrendJournalTable} WHERE persistence_id = '{id}' AND sequence_number <= {Covered}") == 1);
+            await Eventually(() => database.Scalar($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = '{id}'") == 1);
             await system.Terminate();
         }
 
@@ -139,7 +142,7 @@ public sealed class ServiceTrendEntityTests
         Assert.Equal((1, 2, 2, 1), (before.OpenLeaks, before.HostsEver, before.Processes, before.OomKills));
         Assert.Equal("service-trend.v2", database.Text($"SELECT manifest FROM snapshot WHERE persistence_id = '{id}'"));
         var journaled = 1 + recent.Count; // one event for the old leak's batch, one per recent input
-        Assert.Equal(journaled - ServiceTrendEntity.SnapshotEvery, database.Scalar($"SELECT COUNT(*) FROM {JournalConfig.TrendJournalTable} WHERE persistence_id = '{id}' AND deleted = FALSE"));
+        Assert.Equal(journaled - Covered, database.Scalar($"SELECT COUNT(*) FROM {JournalConfig.TrendJournalTable} WHERE persistence_id = '{id}' AND deleted = FALSE"));
 
         // Recovered from the snapshot and the events after it: the trend the same events make, retained batch by batch as the entity does.
         var replayed = new[] { old }.Concat(recent.Select(i => (List<TrendInput>)[i]))
