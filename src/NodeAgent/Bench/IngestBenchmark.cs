@@ -74,7 +74,7 @@ internal static class IngestBenchmark
             var baseline = (await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false)).Acked;
             if (options.WarmUp > 0)
             {
-                baseline = await WarmUpAsync(delivery, fleet, options, output, ct).ConfigureAwait(false);
+                baseline = await WarmUpAsync(delivery, fleet, options, baseline, output, ct).ConfigureAwait(false);
             }
 
             var started = Stopwatch.GetTimestamp();
@@ -180,10 +180,10 @@ internal static class IngestBenchmark
     /// been running. The measured run's leaks are still new (their entities start during the run).
     /// </summary>
     /// <returns>The delivery's acknowledged count after the warm-up, to count the run's from.</returns>
-    private static async Task<long> WarmUpAsync(IActorRef delivery, FleetOptions fleet, IngestOptions options, TextWriter output, CancellationToken ct)
+    /// <param name="acked">The delivery's acknowledged count before the warm-up.</param>
+    private static async Task<long> WarmUpAsync(IActorRef delivery, FleetOptions fleet, IngestOptions options, long acked, TextWriter output, CancellationToken ct)
     {
         var warm = options with { Host = options.Host + "-warm-up", Count = options.WarmUp, Leaks = Math.Min(options.Leaks, options.WarmUp) };
-        var first = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         var visible = options.ReadModel ? ReadModelWatch.RunAsync(fleet, warm, ct) : Task.FromResult(Array.Empty<long>());
         var began = Stopwatch.GetTimestamp();
         for (var n = 0; n < warm.Count; n++)
@@ -202,7 +202,7 @@ internal static class IngestBenchmark
             await Task.Delay(10, ct).ConfigureAwait(false);
             status = await delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         }
-        while (status.Acked - first.Acked < warm.Count || status.Pending > 0);
+        while (status.Acked - acked < warm.Count || status.Pending > 0);
 
         await visible.WaitAsync(TimeSpan.FromSeconds(120), ct).ConfigureAwait(false);
 
