@@ -59,6 +59,9 @@ public static class JournalConfig
               journal {
                 plugin = "akka.persistence.journal.sql"
                 sql {
+                  # The plugin's journal, with the highest-sequence-number reads of starting entities
+                  # batched (BatchedWriteJournal).
+                  class = "MemGrowth.Analytics.Persistence.BatchedWriteJournal, MemGrowth.Analytics"
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = true
@@ -91,7 +94,7 @@ public static class JournalConfig
                 # snapshots cover left gaps in the table's orderings that held the projection back about
                 # 1 s each (journal-sequence-retrieval waits max-tries x query-delay for a gap to fill).
                 trend-sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  class = "MemGrowth.Analytics.Persistence.BatchedWriteJournal, MemGrowth.Analytics"
                   plugin-dispatcher = "akka.actor.default-dispatcher"
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
@@ -108,6 +111,9 @@ public static class JournalConfig
                 # ("snapshot", the plugin's default mapping; the read model's tables are leak_rows,
                 # leak_reports and read_model_offsets), created on first use like the journal's.
                 sql {
+                  # The plugin's store, with the latest-snapshot loads of starting entities batched
+                  # (BatchedSnapshotStore).
+                  class = "MemGrowth.Analytics.Persistence.BatchedSnapshotStore, MemGrowth.Analytics"
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = true
