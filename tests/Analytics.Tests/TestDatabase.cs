@@ -124,6 +124,22 @@ internal sealed class TestDatabase : IDisposable
         return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>The first column of every row of a query (no parameters) as text, in the query's order.</summary>
+    public List<string?> Texts(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var texts = new List<string?>();
+        while (reader.Read())
+        {
+            texts.Add(reader.IsDBNull(0) ? null : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return texts;
+    }
+
     /// <summary>Runs one statement (no parameters).</summary>
     public void Execute(string sql)
     {

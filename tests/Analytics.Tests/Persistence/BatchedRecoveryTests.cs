@@ -101,6 +101,38 @@ public sealed class BatchedRecoveryTests
     [Theory]
     [InlineData(JournalDatabase.Sqlite)]
     [InlineData(JournalDatabase.PostgreSql)]
+    public async Task Snapshots_saved_and_deleted_in_one_batch_each_land_as_the_plugin_would_have_them(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using (var system = Start(database))
+        {
+            // The store creates its table on start; a load through it waits for that.
+            var store = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
+            await store.Ask<LoadSnapshotResult>(new LoadSnapshot("none", SnapshotSelectionCriteria.Latest, long.MaxValue), Timeout);
+            await system.Terminate();
+        }
+
+        var table = PluginTable.Of(database.Journal.GetConfig("akka.persistence.snapshot-store.sql"), "snapshot")!;
+        StoredSnapshot Stored(long seq, byte mark) => new(seq, 1000 + seq, [mark], "m" + mark, 7);
+        await SnapshotWrites.SaveAsync(table, [("a", Stored(10, 1)), ("a", Stored(20, 2)), ("b", Stored(10, 3)), ("a", Stored(20, 4)), ("c", Stored(5, 5))]);
+        await SnapshotWrites.SaveAsync(table, [("c", Stored(5, 6))]);
+        var latest = await LatestSnapshots.ReadAsync(table, ["a", "b", "c", "d"]);
+
+        // The later of two saves of one sequence number, in one batch or in two.
+        Assert.Equal(["m4", "m3", "m6"], latest.Take(3).Select(l => l!.Manifest));
+        Assert.Equal([4], latest[0]!.Payload);
+        Assert.Equal((20, 1020, 7), (latest[0]!.SequenceNr, latest[0]!.Created, latest[0]!.SerializerId));
+        Assert.Null(latest[3]);
+        Assert.Equal(4, database.Scalar("SELECT COUNT(*) FROM snapshot"));
+
+        // Up to and including the sequence number, each id by its own.
+        await SnapshotWrites.DeleteAsync(table, [("a", 10), ("b", 9), ("c", 5)]);
+        Assert.Equal(["a/20", "b/10"], database.Texts("SELECT persistence_id || '/' || sequence_number FROM snapshot ORDER BY persistence_id"));
+    }
+
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
     public void The_configured_journals_and_snapshot_store_read_their_tables_in_batches(JournalDatabase kind)
     {
         const string connectionString = "Data Source=/nowhere/fleet.db";
