@@ -13,7 +13,7 @@ internal sealed class BatchedQuery<TKey, TResult>
 {
     private readonly Func<IReadOnlyList<TKey>, Task<IReadOnlyList<TResult>>> _query;
     private readonly Lock _gate = new();
-    private readonly Queue<(TKey Key, TaskCompletionSource<TResult> Answer)> _waiting = new();
+    private readonly Queue<(TKey Key, TaskCompletionSource<TResult> Answer, CancellationToken Cancelled)> _waiting = new();
     private bool _running;
     private long _queries;
 
@@ -33,12 +33,22 @@ internal sealed class BatchedQuery<TKey, TResult>
     public long Queries => Interlocked.Read(ref _queries);
 
     /// <summary>The answer to <paramref name="key"/>, from the query that runs now if none does, else from the next.</summary>
-    public Task<TResult> LookUp(TKey key)
+    /// <param name="cancelled">
+    /// Gives up the wait: the lookup is then cancelled, and left out of the next query if it has not gone yet
+    /// (lookups given up while a query hangs on a database that stopped answering do not pile into the next).
+    /// </param>
+    public Task<TResult> LookUp(TKey key, CancellationToken cancelled = default)
     {
         var answer = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (cancelled.CanBeCanceled)
+        {
+            var registration = cancelled.Register(static state => ((TaskCompletionSource<TResult>)state!).TrySetCanceled(), answer);
+            answer.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         lock (_gate)
         {
-            _waiting.Enqueue((key, answer));
+            _waiting.Enqueue((key, answer, cancelled));
             if (_running)
             {
                 return answer.Task;
@@ -59,16 +69,19 @@ internal sealed class BatchedQuery<TKey, TResult>
             List<(TKey Key, TaskCompletionSource<TResult> Answer)> batch;
             lock (_gate)
             {
-                if (_waiting.Count == 0)
-                {
-                    _running = false;
-                    return;
-                }
-
                 batch = new List<(TKey, TaskCompletionSource<TResult>)>(Math.Min(_waiting.Count, MaxBatch));
                 while (batch.Count < MaxBatch && _waiting.TryDequeue(out var next))
                 {
-                    batch.Add(next);
+                    if (!next.Cancelled.IsCancellationRequested)
+                    {
+                        batch.Add((next.Key, next.Answer));
+                    }
+                }
+
+                if (batch.Count == 0)
+                {
+                    _running = false;
+                    return;
                 }
             }
 

@@ -46,7 +46,7 @@ public sealed class BatchedSnapshotStore : SqlSnapshotStore
             return await base.LoadAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false);
         }
 
-        var stored = await _latest.LookUp(persistenceId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await _latest.LookUp(persistenceId, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             return null;
@@ -81,7 +81,7 @@ public sealed class BatchedSnapshotStore : SqlSnapshotStore
             _ => "",
         };
         var stored = new StoredSnapshot(metadata.SequenceNr, metadata.Timestamp.Ticks, serializer.ToBinary(snapshot), manifest, serializer.Identifier);
-        await _saves.LookUp((metadata.PersistenceId, stored)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _saves.LookUp((metadata.PersistenceId, stored), cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken)
@@ -93,6 +93,6 @@ public sealed class BatchedSnapshotStore : SqlSnapshotStore
             return;
         }
 
-        await _deletions.LookUp((persistenceId, criteria.MaxSequenceNr)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _deletions.LookUp((persistenceId, criteria.MaxSequenceNr), cancellationToken).ConfigureAwait(false);
     }
 }

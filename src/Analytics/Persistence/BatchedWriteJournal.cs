@@ -58,6 +58,6 @@ public sealed class BatchedWriteJournal : SqlWriteJournal
             await write.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return await _highest.LookUp((persistenceId, fromSequenceNr)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _highest.LookUp((persistenceId, fromSequenceNr), cancellationToken).ConfigureAwait(false);
     }
 }

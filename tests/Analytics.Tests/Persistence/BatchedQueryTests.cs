@@ -35,7 +35,7 @@ public sealed class BatchedQueryTests
 
         var first = batched.LookUp("a");
         var running = await queries.Next();
-        var waiting = new[] { "bb", "ccc", "bb", "dddd" }.Select(batched.LookUp).ToList();
+        var waiting = new[] { "bb", "ccc", "bb", "dddd" }.Select(k => batched.LookUp(k)).ToList();
         running.Answer(k => k.Length);
         var next = await queries.Next();
         next.Answer(k => k.Length * 10);
@@ -54,7 +54,7 @@ public sealed class BatchedQueryTests
 
         var first = batched.LookUp(0);
         var running = await queries.NextInts();
-        var waiting = Enumerable.Range(1, 7).Select(batched.LookUp).ToList();
+        var waiting = Enumerable.Range(1, 7).Select(k => batched.LookUp(k)).ToList();
         running.Answer(k => -k);
         var sizes = new List<int>();
         for (var answered = 0; answered < 7;)
@@ -86,6 +86,28 @@ public sealed class BatchedQueryTests
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => failing.WaitAsync(Timeout));
         Assert.Equal("the database went away", failure.Message);
         Assert.Equal(2, await later.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task A_lookup_given_up_while_a_query_runs_is_cancelled_and_left_out_of_the_next()
+    {
+        var queries = new HeldQueries();
+        var batched = new BatchedQuery<string, int>(queries.Run, maxBatch: 10);
+        using var giveUp = new CancellationTokenSource();
+
+        var first = batched.LookUp("a");
+        var running = await queries.Next();
+        var given = batched.LookUp("bb", giveUp.Token);
+        var kept = batched.LookUp("ccc");
+        await giveUp.CancelAsync();
+        running.Answer(k => k.Length);
+        var next = await queries.Next();
+        next.Answer(k => k.Length);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => given.WaitAsync(Timeout));
+        Assert.Equal(["ccc"], next.Keys);
+        Assert.Equal(3, await kept.WaitAsync(Timeout));
+        Assert.Equal(1, await first.WaitAsync(Timeout));
     }
 
     [Fact]
