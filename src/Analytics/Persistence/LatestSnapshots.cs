@@ -1,4 +1,3 @@
-using System.Data.Common;
 using MemGrowth.Analytics.ReadModel;
 
 namespace MemGrowth.Analytics.Persistence;
