@@ -57,8 +57,10 @@ internal sealed class BatchedQuery<TKey, TResult>
             _running = true;
         }
 
-        // Off the caller's thread (a plugin actor's): the query opens a connection and waits on the database.
-        _ = Task.Run(RunAsync);
+        // Started on the caller's thread (a plugin actor's), as the plugin's own queries are: an SQLite query
+        // runs there to its end (its provider's async calls complete synchronously), a PostgreSQL one until it
+        // waits on the network. Nothing waits for a free thread-pool thread to start it.
+        _ = RunAsync();
         return answer.Task;
     }
 

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Sql.Snapshot;
 using Akka.Serialization;
@@ -22,6 +23,7 @@ public sealed class BatchedSnapshotStore : SqlSnapshotStore
     private const int MaxBatch = 200;
 
     private readonly Akka.Serialization.Serialization _serialization;
+    private readonly ILoggingAdapter _log;
     private readonly BatchedQuery<string, StoredSnapshot?>? _latest;
     private readonly BatchedQuery<(string Id, StoredSnapshot Snapshot), bool>? _saves;
     private readonly BatchedQuery<(string Id, long UpTo), bool>? _deletions;
@@ -30,6 +32,7 @@ public sealed class BatchedSnapshotStore : SqlSnapshotStore
         : base(snapshotConfig)
     {
         _serialization = Context.System.Serialization;
+        _log = Logging.GetLogger(Context.System, this);
         if (PluginTable.Of(snapshotConfig, "snapshot") is { } table)
         {
             _latest = new BatchedQuery<string, StoredSnapshot?>(ids => LatestSnapshots.ReadAsync(table, ids), MaxBatch);
@@ -46,7 +49,17 @@ public sealed class BatchedSnapshotStore : SqlSnapshotStore
             return await base.LoadAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false);
         }
 
-        var stored = await _latest.LookUp(persistenceId, cancellationToken).ConfigureAwait(false);
+        StoredSnapshot? stored;
+        try
+        {
+            stored = await _latest.LookUp(persistenceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Fallback("load", persistenceId, e);
+            return await base.LoadAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false);
+        }
+
         if (stored is null)
         {
             return null;
@@ -81,7 +94,15 @@ public sealed class BatchedSnapshotStore : SqlSnapshotStore
             _ => "",
         };
         var stored = new StoredSnapshot(metadata.SequenceNr, metadata.Timestamp.Ticks, serializer.ToBinary(snapshot), manifest, serializer.Identifier);
-        await _saves.LookUp((metadata.PersistenceId, stored), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _saves.LookUp((metadata.PersistenceId, stored), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Fallback("save", metadata.PersistenceId, e);
+            await base.SaveAsync(metadata, snapshot, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     protected override async Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken)
@@ -93,6 +114,21 @@ public sealed class BatchedSnapshotStore : SqlSnapshotStore
             return;
         }
 
-        await _deletions.LookUp((persistenceId, criteria.MaxSequenceNr), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _deletions.LookUp((persistenceId, criteria.MaxSequenceNr), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Fallback("deletion", persistenceId, e);
+            await base.DeleteAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>
+    /// A batched statement failed (a table the plugin has not created yet, a lost connection): the operation is
+    /// done again by the plugin's own code, which fails as it would have or succeeds (it creates its tables).
+    /// </summary>
+    private void Fallback(string operation, string persistenceId, Exception e) =>
+        _log.Warning("snapshot {0} of {1}: the batched statement failed ({2}); done again by the plugin's own query", operation, persistenceId, e.Message);
 }

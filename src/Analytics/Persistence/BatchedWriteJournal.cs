@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Sql.Journal;
 
@@ -20,10 +21,12 @@ public sealed class BatchedWriteJournal : SqlWriteJournal
 
     private readonly ConcurrentDictionary<string, Task> _writing = new(StringComparer.Ordinal);
     private readonly BatchedQuery<(string Id, long Above), long>? _highest;
+    private readonly ILoggingAdapter _log;
 
     public BatchedWriteJournal(Config journalConfig)
         : base(journalConfig)
     {
+        _log = Logging.GetLogger(Context.System, this);
         if (PluginTable.Of(journalConfig, "journal") is { } table)
         {
             _highest = new BatchedQuery<(string, long), long>(asks => HighestSequenceNrs.ReadAsync(table, asks), MaxBatch);
@@ -58,6 +61,16 @@ public sealed class BatchedWriteJournal : SqlWriteJournal
             await write.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return await _highest.LookUp((persistenceId, fromSequenceNr), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _highest.LookUp((persistenceId, fromSequenceNr), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A table the plugin has not created yet, a lost connection: the plugin's own query fails as it
+            // would have, or answers.
+            _log.Warning("highest sequence number of {0}: the batched query failed ({1}); asked again by the plugin's own query", persistenceId, e.Message);
+            return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken).ConfigureAwait(false);
+        }
     }
 }
