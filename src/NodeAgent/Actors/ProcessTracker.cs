@@ -31,6 +31,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
     private double _detailsAt = double.NegativeInfinity;
     private bool _settled;
     private bool _oomKilled;
+    private bool _isMemGrowthNode;
 
     public ProcessTracker(ProcessKey key, string comm, double firstSeen, TrackerSettings settings, IHostProcesses host, IActorRef detections)
     {
@@ -58,9 +59,9 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 
     private void OnSample(SourceEvent e)
     {
-        if (_oomKilled)
+        if (_oomKilled || _isMemGrowthNode)
         {
-            return; // the process is dying: the reaper freeing its memory is no release of a leak
+            return; // the process is dying (the reaper freeing its memory is no release of a leak), or one of MemGrowth's own nodes
         }
 
         _comm = e.Comm;
@@ -96,7 +97,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 
     private void OnTick(Tick tick)
     {
-        if (_oomKilled)
+        if (_oomKilled || _isMemGrowthNode)
         {
             return;
         }
@@ -148,7 +149,7 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
 
     private void OnGone(ProcessGone gone)
     {
-        if (_growth.IsDetected && !_oomKilled)
+        if (_growth.IsDetected && !_oomKilled && !_isMemGrowthNode)
         {
             Publish(DetectionKind.ProcessExited, gone.Time);
         }
@@ -168,6 +169,11 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         if (kind is not null)
         {
             Publish(kind.Value, now);
+        }
+
+        if (_isMemGrowthNode)
+        {
+            return;
         }
 
         // Only a tracker with growth under way needs time to pass without samples: quiet processes,
@@ -195,6 +201,15 @@ internal sealed class ProcessTracker : ReceiveActor, IWithTimers
         {
             _details = _host.Describe(_key.Pid);
             _detailsAt = now;
+        }
+
+        // Known only once there is something to say (the command line is read then): from here on, one of
+        // MemGrowth's own nodes says nothing but an OOM kill, which an operator wants to hear of whoever it hit.
+        if (kind != DetectionKind.ProcessOomKilled && !_settings.WatchSelf && _details is not null && MemGrowthNode.Is(_comm, _details.Cmdline))
+        {
+            _isMemGrowthNode = true;
+            Timers.CancelAll();
+            return;
         }
 
         var latest = sample ?? _growth.Latest ?? new RssSample(now, 0, 0, 0, 0);

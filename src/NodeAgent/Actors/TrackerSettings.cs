@@ -16,6 +16,12 @@ internal sealed record TrackerSettings(
     public int IgnoredPid { get; init; } = Environment.ProcessId;
 
     /// <summary>
+    /// Whether MemGrowth's own nodes on the host (other <c>memgrowth run</c>, <c>agent</c> and <c>analytics</c>
+    /// processes, see <see cref="MemGrowthNode"/>) are reported like any process; off by default.
+    /// </summary>
+    public bool WatchSelf { get; init; }
+
+    /// <summary>
     /// Samples of a process younger than this are its start-up (exec, the loader, a runtime mapping its
     /// libraries), not evidence of growth: a 30 MB start followed by a 1 MB/s leak is a 1 MB/s leak.
     /// </summary>

@@ -205,6 +205,29 @@ public sealed class ProcessSupervisorTests : TestKit
         Assert.Equal(key, detected.Process);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Should_not_report_memgrowth_s_own_nodes_unless_asked(bool watchSelf)
+    {
+        var (supervisor, detections) = Start(watchSelf: watchSelf);
+        var key = SpawnNode("agent");
+        supervisor.Tell(Seen(key, 40 * MiB, "memgrowth"));
+        for (var second = 1; second <= 30; second++)
+        {
+            supervisor.Tell(SampleOf(key, (40 + second) * MiB, "memgrowth"));
+        }
+
+        // An OOM kill is reported whoever it hits, and after whatever the growth brought: the first detection
+        // is the growth when the node is watched, the kill when it is not.
+        supervisor.Tell(new SourceEvent(SourceEventKind.OomKill, key, "memgrowth", new RssSample(_now + 0.5, 0, 70 * MiB, 0, 0), 0, 70 * MiB, 0));
+
+        var first = detections.ExpectMsg<Detection>(TimeSpan.FromSeconds(5));
+        Assert.Equal(key, first.Process);
+        Assert.Equal(watchSelf ? DetectionKind.GrowthDetected : DetectionKind.ProcessOomKilled, first.Kind);
+        Assert.Contains("memgrowth agent", first.Cmdline, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Should_not_stall_or_detect_on_a_flat_process()
     {
@@ -235,12 +258,12 @@ public sealed class ProcessSupervisorTests : TestKit
         base.Dispose(disposing);
     }
 
-    private (IActorRef Supervisor, Akka.TestKit.TestProbe Detections) Start(TimeSpan? sweep = null, double startupGrace = 1)
+    private (IActorRef Supervisor, Akka.TestKit.TestProbe Detections) Start(TimeSpan? sweep = null, double startupGrace = 1, bool watchSelf = false)
     {
         Sys.EventStream.Subscribe(TestActor, typeof(ProcessTracked));
         Sys.EventStream.Subscribe(TestActor, typeof(ProcessUntracked));
         var detections = CreateTestProbe();
-        var settings = new TrackerSettings(GrowthSettings.Default, "test-host", 1.0, sweep ?? TimeSpan.FromMinutes(10)) { IgnoredPid = -1, StartupGraceSeconds = startupGrace };
+        var settings = new TrackerSettings(GrowthSettings.Default, "test-host", 1.0, sweep ?? TimeSpan.FromMinutes(10)) { IgnoredPid = -1, StartupGraceSeconds = startupGrace, WatchSelf = watchSelf };
         var supervisor = Sys.ActorOf(ProcessSupervisor.Props(settings, new HostProcesses(), detections.Ref, null, () => _now));
         return (supervisor, detections);
     }
@@ -252,13 +275,27 @@ public sealed class ProcessSupervisorTests : TestKit
         return new ProcessKey(child.Id, new ProcfsReader().ReadStat(child.Id)!.Value.StartTicks);
     }
 
+    /// <summary>
+    /// A process that looks like a MemGrowth node to /proc: an executable named memgrowth (a copy of the
+    /// shell) whose first argument is the role, a script there that waits on its stdin.
+    /// </summary>
+    private ProcessKey SpawnNode(string role)
+    {
+        var dir = Directory.CreateTempSubdirectory("memgrowth-node-").FullName;
+        File.Copy("/bin/sh", Path.Combine(dir, "memgrowth")); // keeps its mode: executable
+        File.WriteAllText(Path.Combine(dir, role), "read line\n");
+        var child = Process.Start(new ProcessStartInfo(Path.Combine(dir, "memgrowth"), role) { WorkingDirectory = dir, RedirectStandardInput = true })!;
+        _children.Add(child);
+        return new ProcessKey(child.Id, new ProcfsReader().ReadStat(child.Id)!.Value.StartTicks);
+    }
+
     private RssSample Sample(long anon) => new(_now, 0, anon, 0, 0);
 
-    private SourceEvent Seen(ProcessKey key, long anon) => new(SourceEventKind.Seen, key, "sleep", Sample(anon), _now, anon, 0);
+    private SourceEvent Seen(ProcessKey key, long anon, string comm = "sleep") => new(SourceEventKind.Seen, key, comm, Sample(anon), _now, anon, 0);
 
-    private SourceEvent SampleOf(ProcessKey key, long anon)
+    private SourceEvent SampleOf(ProcessKey key, long anon, string comm = "sleep")
     {
         _now += 1;
-        return new(SourceEventKind.Sample, key, "sleep", Sample(anon), 0, anon, 0);
+        return new(SourceEventKind.Sample, key, comm, Sample(anon), 0, anon, 0);
     }
 }
