@@ -41,6 +41,12 @@ public static class JournalConfig
             .WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
+    /// <summary>
+    /// How long the journals' and the snapshot store's circuit breakers stay open before a call is let
+    /// through again: with the agents' resends capped at 5 s, a recovered database is written to within 10 s.
+    /// </summary>
+    public const int BreakerResetSeconds = 2;
+
     /// <summary>The journal plugin the service trend entities write through (see <see cref="For"/>).</summary>
     public const string TrendJournalId = "akka.persistence.journal.trend-sql";
 
@@ -85,6 +91,10 @@ public static class JournalConfig
                   tag-write-mode = Csv
                   event-adapters.leak-tagger = "MemGrowth.Analytics.Persistence.LeakTagger, MemGrowth.Analytics"
                   event-adapter-bindings."MemGrowth.Shared.Messages.LeakEvent, MemGrowth.Shared" = leak-tagger
+                  # A database that comes back is tried again within 2 s: the breaker that opens after
+                  # failed writes or reads half-opens after reset-timeout (Akka's defaults, 30 s for a
+                  # journal and 60 s for a snapshot store, held delivery back a minute after an outage).
+                  circuit-breaker.reset-timeout = {{BreakerResetSeconds}}s
                 }
                 # The service trends' journal (TrendJournalId): a writer and a table of its own
                 # (trend_journal, created on first use). A trend journals once per projected batch and
@@ -103,6 +113,7 @@ public static class JournalConfig
                   tag-write-mode = Csv
                   table-mapping = default
                   default.journal.table-name = "{{TrendJournalTable}}"
+                  circuit-breaker.reset-timeout = {{BreakerResetSeconds}}s
                 }
               }
               snapshot-store {
@@ -118,6 +129,7 @@ public static class JournalConfig
                   provider-name = "{{provider}}"
                   auto-initialize = true
                   table-mapping = default
+                  circuit-breaker.reset-timeout = {{BreakerResetSeconds}}s
                 }
               }
               query.journal.sql {
