@@ -16,19 +16,25 @@ internal sealed record UseRegion(IActorRef Region);
 
 /// <summary>What the outbox holds and how delivery goes.</summary>
 /// <param name="AckSeconds">Append-to-ack time of every detection acknowledged since the last ask (drained by asking).</param>
+/// <param name="WriteFailures">Writes of the outbox log that failed (<see cref="Outbox.WriteFailures"/>).</param>
+/// <param name="Quarantined">Records of the log set aside at start (<see cref="Outbox.Quarantined"/>).</param>
+/// <param name="CorruptBytes">Corrupt bytes of the log skipped at start (<see cref="Outbox.CorruptBytes"/>).</param>
+/// <param name="OutboxFault">Why the log is not written now (pending detections held in memory only), or null.</param>
 internal sealed record DeliveryStatus(
     int Pending, long PendingBytes, long MaxBytes, int InFlight, long Appended, long Acked, long Resent, long Dropped, double OldestPendingSeconds,
-    IReadOnlyList<double> AckSeconds);
+    IReadOnlyList<double> AckSeconds, long WriteFailures = 0, long Quarantined = 0, long CorruptBytes = 0, string? OutboxFault = null);
 
 /// <summary>
 /// At-least-once delivery of an agent's detections to their sharded leak entities: every detection is
 /// first appended to the on-disk <see cref="Outbox"/>, then sent through the sharding proxy, and sent again
-/// (after <c>resendAfter</c>, then twice as long each time, up to 16×) until its entity acknowledges that it
+/// (after <c>resendAfter</c>, then twice as long each time, up to <see cref="MaxResendWait"/>) until its entity acknowledges that it
 /// is journaled. A leak has one send in flight at a time, in order (the entity keeps the newest and drops
 /// anything older as a duplicate): its oldest detection as a <see cref="DeliverDetection"/>, or, when more
 /// wait, up to <see cref="MaxBatch"/> of them (<see cref="MaxBatchBytes"/>) as one <see cref="DeliverDetections"/>,
 /// journaled in one write and settled by one ack; at most <c>maxInFlight</c> leaks in flight. While no
 /// analytics node answers, the agent keeps detecting, the outbox fills (bounded), and the log says so.
+/// While the outbox's disk cannot be written, delivery goes on from memory and the log says that too,
+/// once when it starts and once when the outbox is written again.
 /// </summary>
 internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 {
@@ -36,6 +42,14 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ComplainEvery = TimeSpan.FromSeconds(30);
     private const int MaxLatencySamples = 1 << 20;
+    private const int MaxOpenReports = 20;
+
+    /// <summary>
+    /// Longest wait for an ack before a send goes again (unless resend-after is longer). An analytics node
+    /// or database that was down is reached again within this plus a tick (1 s) of coming back: uncapped,
+    /// the doubling reached 48 s, and a recovered cluster waited over a minute for the backlog.
+    /// </summary>
+    internal static readonly TimeSpan MaxResendWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Most detections one send carries (the default of <c>max-batch</c>, and its most): a leak's backlog goes in a few writes, each ack settling many.</summary>
     internal const int MaxBatch = 64;
@@ -64,6 +78,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
     private int _inFlightDetections;
     private long _stalledSince = -1;
     private long _complainedAt = long.MinValue;
+    private bool _faultReported;
 
     /// <param name="receiver">Who acknowledges, as the log names it: "analytics node" in a fleet, "history journal" standalone.</param>
     /// <param name="maxBatch">Most detections of one leak in one send (1 to <see cref="MaxBatch"/>).</param>
@@ -108,13 +123,29 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
         if (_outbox.TornBytes > 0)
         {
-            _logger.LogWarning("outbox: a torn record ({Bytes} bytes) at the end of the log was dropped (the agent stopped mid-write)", _outbox.TornBytes);
+            _logger.LogWarning("outbox: a torn record ({Bytes} bytes) at the end of the log was dropped (the agent stopped, or its disk failed, mid-write)", _outbox.TornBytes);
         }
+
+        ReportDamage();
+        ReportFault();
 
         Timers.StartPeriodicTimer("tick", Tick.Instance, TickEvery);
     }
 
-    protected override void PostStop() => _outbox.Dispose();
+    protected override void PostStop()
+    {
+        _outbox.Dispose();
+        if (_outbox.Fault is { } fault)
+        {
+            _logger.LogError("outbox: cannot write {Dir} ({Fault}) while stopping: {Count} unacknowledged detections may not be delivered after a restart",
+                _outbox.DirectoryPath, fault, _outbox.PendingCount);
+        }
+    }
+
+    // A restart (a bug in this actor) keeps the outbox open: the new instance delivers what it holds.
+    protected override void PreRestart(Exception reason, object message)
+    {
+    }
 
     private void OnDetection(Detection detection)
     {
@@ -132,7 +163,50 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
         _appended++;
         _unsynced++;
+        ReportFault();
         Enqueue(seq.Value, LeakId.Of(detection).ToString(), Stopwatch.GetTimestamp());
+    }
+
+    // Once when the outbox cannot be written (per episode), once when it can again.
+    private void ReportFault()
+    {
+        if (_outbox.Fault is { } fault)
+        {
+            if (!_faultReported)
+            {
+                _faultReported = true;
+                _logger.LogWarning("outbox: cannot write {Dir} ({Fault}): {Count} detections held in memory, retrying",
+                    _outbox.DirectoryPath, fault, _outbox.PendingCount);
+            }
+        }
+        else if (_faultReported)
+        {
+            _faultReported = false;
+            _logger.LogInformation("outbox: {Dir} written again: all {Count} pending detections on disk ({Failures} failed writes so far)",
+                _outbox.DirectoryPath, _outbox.PendingCount, _outbox.WriteFailures);
+        }
+    }
+
+    // What the outbox set aside when it read the log at start: each place, and why.
+    private void ReportDamage()
+    {
+        foreach (var span in _outbox.CorruptAtOpen.Take(MaxOpenReports))
+        {
+            _logger.LogWarning("outbox: {Bytes} corrupt bytes at offset {Offset} of {Log} skipped (the records around them were kept)", span.Length, span.Offset, _outbox.LogPath);
+        }
+
+        foreach (var record in _outbox.QuarantinedAtOpen.Take(MaxOpenReports))
+        {
+            _logger.LogWarning("outbox: the record at offset {Offset} of {Log} ({Bytes} bytes) is not a detection ({Reason}): moved to {Quarantine}, not delivered",
+                record.Offset, _outbox.LogPath, record.Bytes, record.Reason, _outbox.QuarantinePath);
+        }
+
+        var more = Math.Max(0, _outbox.CorruptAtOpen.Count - MaxOpenReports) + Math.Max(0, _outbox.QuarantinedAtOpen.Count - MaxOpenReports);
+        if (more > 0)
+        {
+            _logger.LogWarning("outbox: {More} more damaged places in {Log} ({Quarantined} records quarantined, {Corrupt} corrupt bytes in all)",
+                more, _outbox.LogPath, _outbox.Quarantined, _outbox.CorruptBytes);
+        }
     }
 
     private void Enqueue(long seq, string leak, long now)
@@ -201,7 +275,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
         var queue = _byLeak[sent.Leak];
         foreach (var seq in sent.Seqs)
         {
-            _outbox.Ack(seq);
+            _outbox.Ack(seq); // may rewrite the log, which may fail
             _acked++;
             if (_appendedAt.Remove(seq, out var appendedAt) && _ackSeconds.Count < MaxLatencySamples)
             {
@@ -234,6 +308,7 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
             }
         }
 
+        ReportFault();
         if (_stalledSince >= 0 && _outbox.PendingCount == 0)
         {
             _logger.LogInformation("{Receiver} acknowledges again: the outbox is delivered", _receiver);
@@ -255,10 +330,11 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
     private void OnTick()
     {
-        if (_unsynced > 0)
+        if (_unsynced > 0 || _outbox.Fault is not null)
         {
-            _outbox.Sync();
+            _outbox.Sync(); // or, while the disk is bad, try to write the log again
             _unsynced = 0;
+            ReportFault();
         }
 
         var now = Stopwatch.GetTimestamp();
@@ -287,17 +363,24 @@ internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
 
     /// <summary>
     /// How long a detection sent <paramref name="sends"/> times waits for its ack before the next send:
-    /// resend-after, doubling up to 16×. A journal that is only slow (a backlog) is not sent the same work
-    /// again every few seconds; one that lost the message still gets it again soon.
+    /// resend-after, doubling, up to <see cref="MaxResendWait"/> (or resend-after, if longer). A journal that
+    /// is only slow (a backlog) is not sent the same work again every second; the cap bounds how long a
+    /// database or node that comes back waits for the backlog (it must be reached within 10 s).
     /// </summary>
-    internal TimeSpan ResendWait(int sends) => _resendAfter * (1 << Math.Min(sends - 1, 4));
+    internal TimeSpan ResendWait(int sends)
+    {
+        var cap = _resendAfter > MaxResendWait ? _resendAfter : MaxResendWait;
+        var doubled = _resendAfter * (1 << Math.Clamp(sends - 1, 0, 16));
+        return doubled < cap ? doubled : cap;
+    }
 
     private DeliveryStatus Status()
     {
         var oldest = _outbox.OldestSeq is { } first ? Stopwatch.GetElapsedTime(_appendedAt[first]).TotalSeconds : 0;
         var latencies = _ackSeconds.ToArray();
         _ackSeconds.Clear();
-        return new DeliveryStatus(_outbox.PendingCount, _outbox.PendingBytes, _outbox.MaxBytes, _inFlightDetections, _appended, _acked, _resent, _outbox.Dropped, oldest, latencies);
+        return new DeliveryStatus(_outbox.PendingCount, _outbox.PendingBytes, _outbox.MaxBytes, _inFlightDetections, _appended, _acked, _resent, _outbox.Dropped, oldest, latencies,
+            _outbox.WriteFailures, _outbox.Quarantined, _outbox.CorruptBytes, _outbox.Fault);
     }
 
     /// <summary>One leak's detections in flight (its oldest pending ones, in order), sent <see cref="Sends"/> times.</summary>

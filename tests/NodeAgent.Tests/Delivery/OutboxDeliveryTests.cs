@@ -206,7 +206,7 @@ public sealed class OutboxDeliveryTests : TestKit
     [Fact]
     public async Task Should_count_what_it_appends_acks_resends_and_drops()
     {
-        var record = MessageSerializer.Encode(Synthetic.Detection(1, leaks: 1)).Length + 4;
+        var record = OutboxFormat.FrameBytes(MessageSerializer.Encode(Synthetic.Detection(1, leaks: 1)).Length);
         var delivery = Start(maxInFlight: 10, resendAfter: TimeSpan.FromMilliseconds(200), maxBytes: 3 * record);
         for (var n = 1; n <= 5; n++)
         {

@@ -169,8 +169,11 @@ public sealed class OutboxTests : IDisposable
         new byte[] { 0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03 }, // a length far past the end
         new byte[] { 0xff, 0xff, 0xff, 0xff, 0x7b }, // a negative length
         new byte[] { 0x00, 0x00, 0x00, 0x00 }, // a zero length
-        Frame("not json"u8.ToArray()), // a whole frame that is not a detection
+        Frame("not json"u8.ToArray()), // a whole legacy frame that is not a detection
         Frame("{\"kind\": 17"u8.ToArray()), // a detection cut short inside its JSON
+        OutboxFormat.Frame("not json"u8)[..^1], // a framed record one byte short
+        OutboxFormat.Frame(MessageSerializer.Encode(Synthetic.Detection(9, leaks: 2)))[..^3], // a real detection's frame cut short
+        OutboxFormat.Magic.ToArray(), // the magic alone
     };
 
     [Theory]
@@ -262,8 +265,9 @@ public sealed class OutboxTests : IDisposable
         Assert.Contains("MEMGROWTH_OUTBOX_DIR", e.Message, StringComparison.Ordinal);
     }
 
-    private static long RecordBytes(Detection detection) => MessageSerializer.Encode(detection).Length + 4;
+    private static long RecordBytes(Detection detection) => OutboxFormat.FrameBytes(MessageSerializer.Encode(detection).Length);
 
+    // A frame of the format before framing (4-byte length, payload): in a framed log, bytes that frame as nothing.
     private static byte[] Frame(byte[] payload)
     {
         var frame = new byte[payload.Length + 4];
