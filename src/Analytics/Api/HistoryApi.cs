@@ -274,7 +274,7 @@ public sealed class HistoryApi : IAsyncDisposable
         var filter = new LeakFilter(Host: q["host"], Service: q["service"]);
         if (q["since"] is { } since)
         {
-            filter = filter with { SeenSince = now - LeakParameters.ParseSince(since) };
+            filter = filter with { SeenSince = LeakParameters.ParseSeenSince(since, now) };
         }
 
         if (q["status"] is { } status)

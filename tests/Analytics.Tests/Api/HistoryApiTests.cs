@@ -72,6 +72,12 @@ public sealed class HistoryApiTests
         Assert.Equal(LeakQueryTests.ApiOnWeb1.ToString(), services[0].GetProperty("soonest_to_limit").GetString());
 
         await AssertError(http, "/api/leaks?since=yesterday", HttpStatusCode.BadRequest, "since 'yesterday'");
+        await AssertError(http, "/api/leaks?since=99999999d", HttpStatusCode.BadRequest, "since '99999999d' is too long: at most 10675199d");
+        await AssertError(http, "/api/leaks?since=1000000d", HttpStatusCode.BadRequest, "since '1000000d' reaches back before year 1");
+        await AssertError(http, "/api/leaks?since=99999999999999999999s", HttpStatusCode.BadRequest, "is not a span");
+        await AssertError(http, "/api/leaks?limit=99999999999", HttpStatusCode.BadRequest, "limit '99999999999'");
+        await AssertError(http, "/api/top?limit=-1", HttpStatusCode.BadRequest, "limit '-1'");
+        await AssertError(http, "/api/services/api.service?days=99999999999", HttpStatusCode.BadRequest, "days is 1 to");
         await AssertError(http, "/api/leaks?status=leaking", HttpStatusCode.BadRequest, "status 'leaking'");
         await AssertError(http, "/api/leaks?limit=0", HttpStatusCode.BadRequest, "limit '0'");
         await AssertError(http, "/api/leaks/not-a-leak", HttpStatusCode.BadRequest, "not a leak id");

@@ -52,6 +52,20 @@ public sealed class HttpRequestHeadTests
     [InlineData("GET / HTTP/1.1\r\nContent-Length: -1", 400)]
     [InlineData("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2", 400)]
     [InlineData("GET / HTTP/1.1\r\nTransfer-Encoding: chunked", 501)]
+    [InlineData("GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 10", 400)]
+    [InlineData("GET / HTTP/1.1\r\nContent-Length: 5\r\ncontent-length: 5", 400)]
+    [InlineData("GET / HTTP/1.1\r\nContent-Length: 5, 5", 400)]
+    [InlineData("GET / HTTP/1.1\r\nContent-Length: +5", 400)]
+    [InlineData("GET / HTTP/1.1\r\nContent-Length: 0x10", 400)]
+    [InlineData("GET / HTTP/1.1\r\nContent-Length: ", 400)]
+    [InlineData("GET / HTTP/1.1\r\nContent-Length: 99999999999999999999", 400)]
+    [InlineData("GET / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked", 400)]
+    [InlineData("GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5", 400)]
+    [InlineData("GET / HTTP/1.0\r\nTransfer-Encoding: chunked", 400)]
+    [InlineData("GET / HTTP/1.1\nHost: x", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: x\ny: z", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: x\ry", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: x\r\n folded", 400)]
     public void A_head_the_server_cannot_serve_is_refused_with_its_status(string text, int status) =>
         Assert.Equal(status, Assert.Throws<RequestRejectedException>(() => Parse(text)).Status);
 

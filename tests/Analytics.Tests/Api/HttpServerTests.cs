@@ -100,8 +100,152 @@ public sealed class HttpServerTests
         await Assert.ThrowsAsync<SocketException>(() => again.ConnectAsync(IPAddress.Loopback, port));
     }
 
-    private static HttpServer Start() => HttpServer.Start(new IPEndPoint(IPAddress.Loopback, 0), (head, _) =>
-        Task.FromResult(HttpResponse.Ok(new { path = head.Path, query = head.Query["x"] })));
+    [Theory]
+    [InlineData("GET /x HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 10\r\n\r\n0123456789", "more than once")]
+    [InlineData("GET /x HTTP/1.1\r\nContent-Length: 3, 3\r\n\r\nabc", "whole number")]
+    [InlineData("POST /x HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "Transfer-Encoding and Content-Length")]
+    [InlineData("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", "Transfer-Encoding and Content-Length")]
+    public async Task Ambiguous_body_framing_is_refused_with_400_and_the_connection_closed(string request, string says)
+    {
+        await using var server = Start();
+        using var client = await ConnectAsync(server);
+
+        await SendAsync(client, request);
+        var response = await ReadResponseAsync(client);
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains(says, response.Body, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", response.Head, StringComparison.Ordinal);
+        Assert.Equal(0, await ReadSomeAsync(client));
+    }
+
+    // The head timeout is far longer than the test's: only refusing the line as it ends can answer in time.
+    [Theory]
+    [InlineData("GET /\r\n", 400, "request line")]
+    [InlineData("GET / HTTP/2.0\r\n", 505, "HTTP/2.0")]
+    [InlineData("GET / HTTP/1.1\nHost: x\n\n", 400, "bare LF")]
+    [InlineData("GET / HTTP/1.1\r\nHost: x\n", 400, "bare LF")]
+    [InlineData("\nGET / HTTP/1.1\r\n", 400, "bare LF")]
+    public async Task A_request_line_that_is_not_HTTP_1_x_or_a_bare_LF_is_refused_as_soon_as_its_line_ends(string request, int status, string says)
+    {
+        await using var server = Start(new HttpLimits { HeadTimeout = TimeSpan.FromMinutes(10) });
+        using var client = await ConnectAsync(server);
+
+        await SendAsync(client, request);
+        var response = await ReadResponseAsync(client);
+
+        Assert.Equal(status, response.Status);
+        Assert.Contains(says, response.Body, StringComparison.Ordinal);
+        Assert.Equal(0, await ReadSomeAsync(client));
+    }
+
+    [Fact]
+    public async Task A_request_that_does_not_arrive_whole_in_time_is_answered_408_and_a_silent_connection_closed()
+    {
+        await using var server = Start(new HttpLimits { HeadTimeout = TimeSpan.FromMilliseconds(300), IdleTimeout = TimeSpan.FromMinutes(10) });
+        using var partial = await ConnectAsync(server);
+        using var silent = await ConnectAsync(server);
+        using var slowBody = await ConnectAsync(server);
+
+        await SendAsync(partial, "GET /x HTTP/1.1\r\nHost: x\r\n");
+        await SendAsync(slowBody, "GET /x HTTP/1.1\r\nContent-Length: 10\r\n\r\n01234");
+
+        foreach (var client in new[] { partial, slowBody })
+        {
+            var response = await ReadResponseAsync(client);
+            Assert.Equal(408, response.Status);
+            Assert.Contains("Connection: close", response.Head, StringComparison.Ordinal);
+            Assert.Equal(0, await ReadSomeAsync(client));
+        }
+
+        // A connection that never sends a byte is closed with nothing to answer.
+        Assert.Equal(0, await ReadSomeAsync(silent));
+    }
+
+    [Fact]
+    public async Task A_kept_alive_connection_closes_when_idle_too_long()
+    {
+        await using var server = Start(new HttpLimits { HeadTimeout = TimeSpan.FromMinutes(10), IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        using var client = await ConnectAsync(server);
+
+        await SendAsync(client, "GET /x HTTP/1.1\r\n\r\n");
+        var response = await ReadResponseAsync(client);
+
+        Assert.Equal(200, response.Status);
+        Assert.DoesNotContain("Connection: close", response.Head, StringComparison.Ordinal);
+        Assert.Equal(0, await ReadSomeAsync(client));
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_limit_are_answered_503_and_closed_and_none_stays_counted_once_clients_leave()
+    {
+        const int max = 8;
+        const int extra = 50;
+        await using var server = Start(new HttpLimits { MaxConnections = max });
+        var clients = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < max + extra; i++)
+            {
+                clients.Add(await ConnectAsync(server));
+            }
+
+            // Nothing is sent yet: the only answers that can come are refusals.
+            var waiting = clients.Select(c => (Client: c, Response: ReadResponseAsync(c))).ToList();
+            var refused = new List<(Socket Client, Task<(int Status, string Head, string Body)> Response)>();
+            while (refused.Count < extra)
+            {
+                var done = await Task.WhenAny(waiting.Select(w => w.Response));
+                refused.Add(waiting.Single(w => w.Response == done));
+                waiting.RemoveAll(w => w.Response == done);
+            }
+
+            foreach (var (client, answer) in refused)
+            {
+                var response = await answer;
+                Assert.StartsWith("HTTP/1.1 503 Service Unavailable\r\n", response.Head + "\r\n", StringComparison.Ordinal);
+                Assert.Contains("Connection: close", response.Head, StringComparison.Ordinal);
+                Assert.Contains($"{max} connections", response.Body, StringComparison.Ordinal);
+                Assert.Equal(0, await ReadSomeAsync(client));
+            }
+
+            Assert.Equal((max, extra), (server.OpenConnections, server.RefusedConnections));
+            foreach (var (client, answer) in waiting)
+            {
+                await SendAsync(client, "GET /held HTTP/1.1\r\n\r\n");
+                Assert.Equal(200, (await answer).Status);
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+
+        await EventuallyAsync(() => server.OpenConnections == 0, () => $"{server.OpenConnections} connections still counted open after their clients closed");
+        using var after = await ConnectAsync(server);
+        await SendAsync(after, "GET /after HTTP/1.1\r\n\r\n");
+        Assert.Equal(200, (await ReadResponseAsync(after)).Status);
+    }
+
+    private static HttpServer Start(HttpLimits? limits = null) => HttpServer.Start(new IPEndPoint(IPAddress.Loopback, 0), (head, _) =>
+        Task.FromResult(HttpResponse.Ok(new { path = head.Path, query = head.Query["x"] })), limits);
+
+    /// <summary>Waits for what the server does on its own time, looking every few milliseconds, up to <see cref="Timeout"/>.</summary>
+    private static async Task EventuallyAsync(Func<bool> condition, Func<string> failure)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(10, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail(failure());
+            }
+        }
+    }
 
     private static async Task<Socket> ConnectAsync(HttpServer server)
     {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Net.Sockets;
 
 namespace MemGrowth.Analytics.Api.Http;
@@ -5,7 +7,9 @@ namespace MemGrowth.Analytics.Api.Http;
 /// <summary>
 /// One client connection: reads request heads (kept-alive connections and pipelined requests alike),
 /// skips any body, answers each request in turn through the handler, and closes when the client asks,
-/// on HTTP/1.0, after a request it cannot serve, when idle for <see cref="IdleTimeout"/>, or on stop.
+/// on HTTP/1.0, after a request it cannot serve, when a request is too slow or the connection idle too long
+/// (see <see cref="HttpLimits"/>), or on stop. It holds a buffer only while bytes of a request are read or
+/// waiting: an idle connection costs its socket and a few small objects.
 /// </summary>
 internal sealed class HttpConnection
 {
@@ -15,8 +19,8 @@ internal sealed class HttpConnection
     /// <summary>The API reads no body; one larger than this is refused rather than read to be thrown away.</summary>
     public const long MaxBodyBytes = 1 << 20;
 
-    /// <summary>How long a connection may take to send its next request head (Kestrel keeps idle ones 130 s).</summary>
-    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(2);
+    /// <summary>Most heads fit in this; a larger one is read on in a buffer of <see cref="MaxHeadBytes"/>.</summary>
+    private const int FirstBufferBytes = 4 * 1024;
 
     /// <summary>How long a closing connection is drained of what the client still sends.</summary>
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(1);
@@ -25,14 +29,17 @@ internal sealed class HttpConnection
 
     private readonly Socket _socket;
     private readonly Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> _handle;
-    private readonly byte[] _buffer = new byte[MaxHeadBytes];
+    private readonly HttpLimits _limits;
+    private byte[]? _buffer;
     private int _start;
     private int _end;
+    private bool _requestStarted;
 
-    public HttpConnection(Socket socket, Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> handle)
+    public HttpConnection(Socket socket, Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> handle, HttpLimits limits)
     {
         _socket = socket;
         _handle = handle;
+        _limits = limits;
     }
 
     public async Task ServeAsync(CancellationToken stop)
@@ -40,14 +47,17 @@ internal sealed class HttpConnection
         try
         {
             var keepAlive = true;
+            var first = true;
             while (keepAlive)
             {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                idle.CancelAfter(IdleTimeout);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                _requestStarted = _end > _start; // the next request's bytes are already here when pipelined
+                deadline.CancelAfter(first || _requestStarted ? _limits.HeadTimeout : _limits.IdleTimeout);
+                first = false;
                 HttpResponse response;
                 try
                 {
-                    var length = await ReadHeadAsync(idle.Token).ConfigureAwait(false);
+                    var length = await ReadHeadAsync(deadline).ConfigureAwait(false);
                     if (length < 0)
                     {
                         return; // closed between requests
@@ -60,8 +70,9 @@ internal sealed class HttpConnection
                         throw new RequestRejectedException(413, $"request bodies are not read (this one is {head.ContentLength} bytes)");
                     }
 
-                    await SkipAsync(head.ContentLength, idle.Token).ConfigureAwait(false);
+                    await SkipAsync(head.ContentLength, deadline.Token).ConfigureAwait(false);
                     keepAlive = head.KeepAlive;
+                    ReleaseBufferWhenEmpty();
                     response = await AnswerAsync(head, stop).ConfigureAwait(false);
                 }
                 catch (RequestRejectedException e)
@@ -69,13 +80,19 @@ internal sealed class HttpConnection
                     keepAlive = false; // what follows a request that could not be read cannot be trusted to be the next one
                     response = HttpResponse.Error(e.Status, e.Message);
                 }
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested && _requestStarted)
+                {
+                    keepAlive = false;
+                    response = HttpResponse.Error(408, string.Create(CultureInfo.InvariantCulture,
+                        $"the request did not arrive whole within {_limits.HeadTimeout.TotalSeconds:0.###} s of its first byte"));
+                }
 
                 await SendAsync(response, keepAlive, stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
-            // idle too long, or the server stops
+            // idle too long, a client that does not read its answer, or the server stops
         }
         catch (SocketException)
         {
@@ -88,6 +105,25 @@ internal sealed class HttpConnection
         finally
         {
             _socket.Dispose();
+            ReleaseBuffer();
+        }
+    }
+
+    /// <summary>Answers a connection the server will not serve with <paramref name="status"/> and closes it, reading none of its request.</summary>
+    public async Task RefuseAsync(int status, string message, CancellationToken stop)
+    {
+        try
+        {
+            await SendAsync(HttpResponse.Error(status, message), keepAlive: false, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // gone already, or the server stops
+        }
+        finally
+        {
+            _socket.Dispose();
+            ReleaseBuffer();
         }
     }
 
@@ -103,39 +139,123 @@ internal sealed class HttpConnection
         }
     }
 
-    /// <summary>Reads until a whole head is buffered; its length with the blank line, or -1 when the client closed before sending any of it.</summary>
-    private async Task<int> ReadHeadAsync(CancellationToken ct)
+    /// <summary>
+    /// Reads until a whole head is buffered; its length with the blank line, or -1 when the client closed before
+    /// sending any of it. Lines are checked as they arrive: a bare LF, or a request line that is not HTTP/1.x, is
+    /// refused then rather than once the head ends, which it may never do. The first byte of the head starts its
+    /// <see cref="HttpLimits.HeadTimeout"/> on <paramref name="deadline"/>.
+    /// </summary>
+    private async Task<int> ReadHeadAsync(CancellationTokenSource deadline)
     {
-        var searched = 0;
+        var scanned = 0; // from _start: bytes looked at for line ends
+        var lineStart = 0; // from _start: where the line being received starts
+        var requestLine = false;
         while (true)
         {
-            var found = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOf(EndOfHead);
-            if (found >= 0)
+            while (scanned < _end - _start)
             {
-                return searched + found + EndOfHead.Length;
+                var lf = _buffer.AsSpan(_start + scanned, _end - _start - scanned).IndexOf((byte)'\n');
+                if (lf < 0)
+                {
+                    scanned = _end - _start;
+                    break;
+                }
+
+                var at = scanned + lf;
+                scanned = at + 1;
+                if (at == 0 || _buffer![_start + at - 1] != '\r')
+                {
+                    throw new RequestRejectedException(400, "a line of the request head ends with a bare LF, not CRLF");
+                }
+
+                var line = _buffer.AsSpan(_start + lineStart, at - 1 - lineStart);
+                lineStart = at + 1;
+                if (line.IsEmpty)
+                {
+                    if (requestLine)
+                    {
+                        return at + 1;
+                    }
+
+                    continue; // RFC 9112 2.2: empty lines before a request line are ignored
+                }
+
+                if (!requestLine)
+                {
+                    HttpRequestHead.CheckRequestLine(line);
+                    requestLine = true;
+                }
             }
 
-            searched = Math.Max(0, _end - _start - (EndOfHead.Length - 1));
-            if (_start > 0)
+            if (_start == _end)
             {
-                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-                _end -= _start;
-                _start = 0;
+                // Nothing of the next request yet: wait without a buffer, so that an idle connection holds none.
+                ReleaseBuffer();
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, deadline.Token).ConfigureAwait(false);
             }
 
-            if (_end == _buffer.Length)
-            {
-                throw new RequestRejectedException(431, $"the request line and headers exceed {MaxHeadBytes} bytes");
-            }
-
-            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false);
+            var room = MakeRoom();
+            var read = await _socket.ReceiveAsync(room, SocketFlags.None, deadline.Token).ConfigureAwait(false);
             if (read == 0)
             {
                 return _end == _start ? -1 : throw new EndOfStreamException();
             }
 
+            if (!_requestStarted)
+            {
+                _requestStarted = true;
+                deadline.CancelAfter(_limits.HeadTimeout);
+            }
+
             _end += read;
         }
+    }
+
+    /// <summary>Free space after the unread bytes, moved to the buffer's start, in a buffer grown to <see cref="MaxHeadBytes"/> when full.</summary>
+    /// <exception cref="RequestRejectedException">The unread bytes hold no whole head and fill <see cref="MaxHeadBytes"/>.</exception>
+    private Memory<byte> MakeRoom()
+    {
+        _buffer ??= ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == Math.Min(_buffer.Length, MaxHeadBytes))
+        {
+            if (_end >= MaxHeadBytes)
+            {
+                throw new RequestRejectedException(431, $"the request line and headers exceed {MaxHeadBytes} bytes");
+            }
+
+            var larger = ArrayPool<byte>.Shared.Rent(MaxHeadBytes);
+            _buffer.AsSpan(0, _end).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        return _buffer.AsMemory(_end, Math.Min(_buffer.Length, MaxHeadBytes) - _end);
+    }
+
+    private void ReleaseBufferWhenEmpty()
+    {
+        if (_start == _end)
+        {
+            ReleaseBuffer();
+        }
+    }
+
+    private void ReleaseBuffer()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+
+        _start = _end = 0;
     }
 
     private async Task SkipAsync(long length, CancellationToken ct)
@@ -147,6 +267,7 @@ internal sealed class HttpConnection
         {
             // The buffer holds no unread bytes here: the body's rest is read over it.
             _start = _end = 0;
+            _buffer ??= ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
             var read = await _socket.ReceiveAsync(_buffer.AsMemory(0, (int)Math.Min(length, _buffer.Length)), SocketFlags.None, ct).ConfigureAwait(false);
             length -= read > 0 ? read : throw new EndOfStreamException();
         }
@@ -155,7 +276,9 @@ internal sealed class HttpConnection
     private async Task SendAsync(HttpResponse response, bool keepAlive, CancellationToken ct)
     {
         // One write for head and body: two small ones would meet Nagle and the client's delayed ACK.
-        await SendAllAsync(response.ToBytes(keepAlive), ct).ConfigureAwait(false);
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        sending.CancelAfter(_limits.IdleTimeout); // a client that does not read its answer does not hold the connection
+        await SendAllAsync(response.ToBytes(keepAlive), sending.Token).ConfigureAwait(false);
         if (!keepAlive)
         {
             _socket.Shutdown(SocketShutdown.Send);
@@ -174,6 +297,7 @@ internal sealed class HttpConnection
         linger.CancelAfter(LingerTimeout);
         for (long drained = 0; drained < MaxBodyBytes;)
         {
+            _buffer ??= ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
             var read = await _socket.ReceiveAsync(_buffer, SocketFlags.None, linger.Token).ConfigureAwait(false);
             if (read == 0)
             {

@@ -27,51 +27,93 @@ internal sealed record HttpRequestHead(string Method, string Path, HttpQuery Que
             throw new RequestRejectedException(400, "empty request");
         }
 
-        var parts = lines[first].Split(' ');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0)
-        {
-            throw new RequestRejectedException(400, "the request line is not METHOD TARGET HTTP/1.x");
-        }
-
-        var keepAlive = parts[2] switch
-        {
-            "HTTP/1.1" => true,
-            "HTTP/1.0" => false,
-            _ => throw new RequestRejectedException(505, $"{parts[2]} is not served: HTTP/1.1 or HTTP/1.0"),
-        };
-        long contentLength = 0;
+        var (method, target, http11) = ParseRequestLine(lines[first]);
+        var keepAlive = http11;
+        long? contentLength = null;
+        var transferEncoding = false;
         for (var i = first + 1; i < lines.Length; i++)
         {
-            var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || lines[i][colon - 1] is ' ' or '\t')
+            var line = lines[i];
+            CheckLineEnds(line);
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || line[0] is ' ' or '\t' || line[colon - 1] is ' ' or '\t')
             {
+                // A leading space is obsolete line folding (RFC 9112 5.2), which a server may refuse.
                 throw new RequestRejectedException(400, $"malformed header line {i - first}");
             }
 
-            var name = lines[i][..colon];
-            var value = lines[i][(colon + 1)..].Trim(' ', '\t');
+            var name = line[..colon];
+            var value = line[(colon + 1)..].Trim(' ', '\t');
             if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
             {
                 keepAlive = HasToken(value, "close") ? false : HasToken(value, "keep-alive") || keepAlive;
             }
             else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
-                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length) || (contentLength != 0 && length != contentLength))
+                // RFC 9112 6.3: a length that is not one number, or given twice, leaves the body's end unknown;
+                // even a repeated equal value is refused, as Kestrel does, rather than guessed at.
+                if (contentLength is not null)
                 {
-                    throw new RequestRejectedException(400, "bad Content-Length");
+                    throw new RequestRejectedException(400, "Content-Length is given more than once");
                 }
 
-                contentLength = length;
+                contentLength = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+                    ? length
+                    : throw new RequestRejectedException(400, "Content-Length is not one whole number of bytes");
             }
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
-                // The API reads no bodies; a chunked one could not even be skipped without decoding it.
-                throw new RequestRejectedException(501, "request bodies with Transfer-Encoding are not accepted");
+                transferEncoding = true;
             }
         }
 
-        var (path, query) = SplitTarget(parts[1]);
-        return new HttpRequestHead(parts[0], path, HttpQuery.Parse(query), keepAlive, contentLength);
+        if (transferEncoding)
+        {
+            // RFC 9112 6.1 and 6.3: with a Content-Length too, or on HTTP/1.0, the framing is ambiguous (request
+            // smuggling); alone, it is a body the API reads none of and could not even skip without decoding it.
+            throw contentLength is not null
+                ? new RequestRejectedException(400, "Transfer-Encoding and Content-Length together")
+                : !http11
+                    ? new RequestRejectedException(400, "Transfer-Encoding on HTTP/1.0")
+                    : new RequestRejectedException(501, "request bodies with Transfer-Encoding are not accepted");
+        }
+
+        var (path, query) = SplitTarget(target);
+        return new HttpRequestHead(method, path, HttpQuery.Parse(query), keepAlive, contentLength ?? 0);
+    }
+
+    /// <summary>
+    /// Checks a request line as soon as it has arrived, so that a client speaking anything but HTTP/1.x (such as
+    /// HTTP/0.9's "GET /", which ends at its line) is answered then, not once a head that will never come ends.
+    /// </summary>
+    /// <exception cref="RequestRejectedException">Not METHOD TARGET HTTP/1.x.</exception>
+    public static void CheckRequestLine(ReadOnlySpan<byte> line) => ParseRequestLine(Encoding.Latin1.GetString(line));
+
+    private static (string Method, string Target, bool Http11) ParseRequestLine(string line)
+    {
+        CheckLineEnds(line);
+        var parts = line.Split(' ');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            throw new RequestRejectedException(400, "the request line is not METHOD TARGET HTTP/1.x");
+        }
+
+        var http11 = parts[2] switch
+        {
+            "HTTP/1.1" => true,
+            "HTTP/1.0" => false,
+            _ => throw new RequestRejectedException(505, $"{parts[2]} is not served: HTTP/1.1 or HTTP/1.0"),
+        };
+        return (parts[0], parts[1], http11);
+    }
+
+    /// <summary>RFC 9112 2.2: a line ends with CRLF; a bare LF may be refused, and a bare CR must be.</summary>
+    private static void CheckLineEnds(string line)
+    {
+        if (line.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            throw new RequestRejectedException(400, "a line of the request head ends with a bare CR or LF, not CRLF");
+        }
     }
 
     private static (string Path, string Query) SplitTarget(string target)

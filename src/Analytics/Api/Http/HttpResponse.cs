@@ -35,6 +35,7 @@ internal sealed record HttpResponse(int Status, byte[] Body)
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         501 => "Not Implemented",
+        503 => "Service Unavailable",
         505 => "HTTP Version Not Supported",
         _ => "Status",
     };

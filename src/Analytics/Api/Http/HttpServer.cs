@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -7,21 +8,27 @@ namespace MemGrowth.Analytics.Api.Http;
 /// A small HTTP/1.1 server on one listening socket: GET requests with JSON answers, each connection served by
 /// its own <see cref="HttpConnection"/>. It is all the history API needs; ASP.NET Core's host, DI and Kestrel
 /// mapped and compiled about 9 MiB of code into every standalone agent for those five routes.
+/// At most <see cref="HttpLimits.MaxConnections"/> connections are served at once; one beyond them is answered
+/// 503 and closed, so that a flood of connections costs a moment each, not memory held.
 /// Dispose to stop listening, close every connection and wait for the requests being answered.
 /// </summary>
 internal sealed class HttpServer : IAsyncDisposable
 {
     private readonly Socket _listener;
     private readonly Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> _handle;
+    private readonly HttpLimits _limits;
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<long, Task> _connections = [];
     private readonly Task _accepting;
     private long _accepted;
+    private int _open;
+    private long _refused;
 
-    private HttpServer(Socket listener, Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> handle)
+    private HttpServer(Socket listener, Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> handle, HttpLimits limits)
     {
         _listener = listener;
         _handle = handle;
+        _limits = limits;
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
         _accepting = AcceptAsync();
     }
@@ -29,9 +36,18 @@ internal sealed class HttpServer : IAsyncDisposable
     /// <summary>Where it listens, with the port the system chose when asked for port 0.</summary>
     public IPEndPoint LocalEndPoint { get; }
 
+    /// <summary>Connections being served now (not those being refused).</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    /// <summary>Connections answered 503 because <see cref="HttpLimits.MaxConnections"/> were open.</summary>
+    public long RefusedConnections => Interlocked.Read(ref _refused);
+
+    /// <param name="limits">Null for <see cref="HttpLimits.Default"/>.</param>
     /// <exception cref="SocketException">The endpoint cannot be listened on (in use, not local, not allowed).</exception>
-    public static HttpServer Start(IPEndPoint endpoint, Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> handle)
+    /// <exception cref="ArgumentOutOfRangeException">A limit that would serve nobody.</exception>
+    public static HttpServer Start(IPEndPoint endpoint, Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> handle, HttpLimits? limits = null)
     {
+        limits = (limits ?? HttpLimits.Default).Check();
         var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -42,7 +58,7 @@ internal sealed class HttpServer : IAsyncDisposable
 
             listener.Bind(endpoint);
             listener.Listen(512);
-            return new HttpServer(listener, handle);
+            return new HttpServer(listener, handle, limits);
         }
         catch
         {
@@ -92,21 +108,45 @@ internal sealed class HttpServer : IAsyncDisposable
                 _connections[id] = served.Task;
             }
 
-            _ = Task.Run(() => ServeAsync(id, client, served));
+            // Only this loop counts connections up, so the count cannot pass the limit between check and count.
+            var refuse = Volatile.Read(ref _open) >= _limits.MaxConnections;
+            if (refuse)
+            {
+                Interlocked.Increment(ref _refused);
+            }
+            else
+            {
+                Interlocked.Increment(ref _open);
+            }
+
+            _ = Task.Run(() => ServeAsync(id, new HttpConnection(client, _handle, _limits), refuse, served));
         }
     }
 
-    private async Task ServeAsync(long id, Socket client, TaskCompletionSource served)
+    private async Task ServeAsync(long id, HttpConnection connection, bool refuse, TaskCompletionSource served)
     {
         try
         {
-            await new HttpConnection(client, _handle).ServeAsync(_stop.Token).ConfigureAwait(false);
+            if (refuse)
+            {
+                await connection.RefuseAsync(503, string.Create(CultureInfo.InvariantCulture,
+                    $"the server serves {_limits.MaxConnections} connections at once; try again later"), _stop.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await connection.ServeAsync(_stop.Token).ConfigureAwait(false);
+            }
         }
         finally
         {
             lock (_connections)
             {
                 _connections.Remove(id);
+            }
+
+            if (!refuse)
+            {
+                Interlocked.Decrement(ref _open);
             }
 
             served.SetResult();
