@@ -64,6 +64,11 @@ internal static class Program
             await Console.Error.WriteLineAsync($"memgrowth: {e.Message}").ConfigureAwait(false);
             return 3;
         }
+        catch (History.DataDirException e)
+        {
+            await Console.Error.WriteLineAsync($"memgrowth: {e.Message}").ConfigureAwait(false);
+            return History.DataDirException.ExitCode;
+        }
     }
 
     private static int Help(int code)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
 using MemGrowth.Analytics.Api;
 using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Leaks;
@@ -15,6 +17,7 @@ using MemGrowth.NodeAgent.History;
 using MemGrowth.NodeAgent.Output;
 using MemGrowth.NodeAgent.Sources;
 using MemGrowth.Shared.Messages;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace MemGrowth.NodeAgent.Agent;
@@ -29,6 +32,8 @@ namespace MemGrowth.NodeAgent.Agent;
 /// </summary>
 internal sealed class AgentHost : IAsyncDisposable
 {
+    private const UnixFileMode StatusMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     private static readonly JsonSerializerOptions StatusJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     private readonly AgentOptions _options;
@@ -41,6 +46,7 @@ internal sealed class AgentHost : IAsyncDisposable
     private readonly string _host = Environment.MachineName;
     private long _eventsReceived;
     private long _dropsLogged;
+    private string? _statusError;
     private readonly IActorRef? _trace;
     private Timer? _statusTimer;
     private LeakProjection? _projection;
@@ -54,11 +60,12 @@ internal sealed class AgentHost : IAsyncDisposable
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
     private const long StandaloneOutboxBytes = 64L << 20;
 
-    private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes)
+    private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes, HistoryLock? historyLock)
     {
         _options = options;
         _logger = logger;
         _source = source;
+        _historyLock = historyLock;
         _budget = new EventBudget(options.MaxInFlightEvents);
         // A fleet agent's cluster membership is a second actor system (FleetLink), so being downed by the
         // cluster never stops the detecting.
@@ -105,22 +112,49 @@ internal sealed class AgentHost : IAsyncDisposable
 
     // The standalone node's own analytics role: local leak entities behind the same outbox and delivery as a
     // fleet agent's, so a journal that fails (disk full, file gone) loses nothing; and the live read model.
+    // The data directory was made ready (private, held, its database checked) before the actor system started.
     private IActorRef StartHistory(string dir)
     {
-        _historyLock = HistoryLock.TryAcquire(dir, out var holder)
-            ?? throw new ArgumentException($"data-dir {dir} is in use by another memgrowth{(holder > 0 ? $" (pid {holder})" : "")}: stop it, or give this one another --data-dir (\"\" for none)");
         var outbox = Outbox.Open(Path.Combine(dir, "history-outbox"), StandaloneOutboxBytes);
         var leaks = _system.ActorOf(LeakRegion.Props(), "leaks");
         _trends = _system.ActorOf(TrendRegion.Props(_options.HistoryRetention), "trends");
         Delivery = _system.ActorOf(
             OutboxDelivery.Props(outbox, leaks, $"{_host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), _logger, "history journal"),
             "delivery");
+        StartReadJournal(dir);
         _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), _trends);
         _sweeper = HistorySweeper.Start(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _options.HistoryRetention, _system.Log);
         return Delivery;
     }
 
-    public static string HistoryConnectionString(string dataDir) => $"Data Source={Path.Combine(dataDir, "memgrowth.db")}";
+    /// <summary>
+    /// The SQL read journal, made before the projection asks for it (Akka.Persistence keeps it). Its constructor
+    /// waits 5 s, fixed, for the write journal to create its tables, and throws past that: on a loaded host a
+    /// first start took longer (JIT of the SQL layer, all at full optimisation here). A few more tries, then one
+    /// line: the database was checked writable a moment ago, so what is left is a journal that cannot start.
+    /// </summary>
+    private void StartReadJournal(string dir)
+    {
+        const int Tries = 6;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _ = PersistenceQuery.Get(_system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                return;
+            }
+            catch (AggregateException e) when (e.InnerException is AskTimeoutException && attempt < Tries)
+            {
+                _logger.LogDebug("the history journal is not ready yet ({Attempt} of {Tries})", attempt, Tries);
+            }
+            catch (AggregateException e) when (e.InnerException is AskTimeoutException)
+            {
+                throw new DataDirException($"cannot start the history in {dir}: its journal did not start within {Tries * 5} s: check the space and the database there, or pass --data-dir DIR elsewhere, or --data-dir \"\" for no history", e);
+            }
+        }
+    }
+
+    public static string HistoryConnectionString(string dataDir) => $"Data Source={DataDirectory.DatabasePath(dataDir)}";
 
     /// <summary>The standalone history over HTTP, when configured; its address goes into agent_ready.</summary>
     private async Task StartApiAsync(CancellationToken ct)
@@ -147,7 +181,7 @@ internal sealed class AgentHost : IAsyncDisposable
     /// history in (created on first use). Its read model polls the journal once a second: a host's history
     /// needs no fleet's 100 ms, and the agent wakes less.
     /// </summary>
-    /// <exception cref="ArgumentException">The data directory cannot be created.</exception>
+    /// <exception cref="DataDirException">The database cannot be brought up to date.</exception>
     public static Config HistoryConfig(AgentOptions options)
     {
         var config = ConfigurationFactory.ParseString(MessageSerializer.Config);
@@ -156,17 +190,16 @@ internal sealed class AgentHost : IAsyncDisposable
             return config;
         }
 
+        var connectionString = HistoryConnectionString(dir);
         try
         {
-            Directory.CreateDirectory(dir);
+            JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (SqliteException e)
         {
-            throw new ArgumentException($"data-dir {dir}: {e.Message} (give another with --data-dir, or \"\" to keep no history)", e);
+            throw DataDirectory.Unreadable(DataDirectory.DatabasePath(dir), e);
         }
 
-        var connectionString = HistoryConnectionString(dir);
-        JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
         return config
             .WithFallback(ConfigurationFactory.ParseString("""
                 akka.persistence.query.journal.sql {
@@ -189,9 +222,12 @@ internal sealed class AgentHost : IAsyncDisposable
             ? new BpfSource(options.ToProbeSettings(), loggers.CreateLogger("probe"))
             : new PollingSource(options.Interval, options.MinDeltaBytes, loggers.CreateLogger("procfs"));
         AgentHost? host = null;
+        HistoryLock? historyLock = null;
         try
         {
-            host = new AgentHost(options, logger, source, processes);
+            // A fleet agent keeps no history (memgrowth agent clears DataDir); a standalone node's is made ready first.
+            historyLock = options.Fleet is null && options.DataDir is { } dir ? DataDirectory.Open(dir, logger) : null;
+            host = new AgentHost(options, logger, source, processes, historyLock);
             await host.SeedAndStartAsync(ct).ConfigureAwait(false);
             return host;
         }
@@ -204,6 +240,7 @@ internal sealed class AgentHost : IAsyncDisposable
             else
             {
                 source.Dispose();
+                historyLock?.Dispose();
             }
 
             throw;
@@ -332,20 +369,35 @@ internal sealed class AgentHost : IAsyncDisposable
     {
         try
         {
+            if (OperatingSystem.IsWindows())
+            {
+                throw new PlatformNotSupportedException("memgrowth runs on Linux");
+            }
+
             var path = _options.StatusFile!;
             var tracked = _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
             var status = new AgentStatus(
                 DateTimeOffset.UtcNow, _source.Name, Environment.ProcessId, tracked.Keys.Count,
                 Interlocked.Read(ref _eventsReceived), _budget.Dropped, _budget.InFlight, _source.Status());
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            // Counters and the probe's numbers, no command line: readable by all, for `memgrowth status`.
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!, StatusMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             var temp = path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(status, StatusJson));
+            using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = StatusMode }))
+            {
+                JsonSerializer.Serialize(file, status, StatusJson);
+            }
+
             File.Move(temp, path, overwrite: true);
+            _statusError = null;
         }
         catch (Exception e)
         {
-            // A timer callback that throws takes the process down; the status file is not worth that.
-            _logger.LogWarning("status file not written: {Message}", e.Message);
+            // A timer callback that throws takes the process down; the status file is not worth that. Said
+            // once per cause, not every second (a user who may not write /run/memgrowth).
+            if (Interlocked.Exchange(ref _statusError, e.Message) != e.Message)
+            {
+                _logger.LogWarning("status file {Path} not written ({Message}): `memgrowth status` cannot see this agent; --status-file PATH to write it elsewhere, \"\" for none", _options.StatusFile, e.Message);
+            }
         }
     }
 
@@ -363,11 +415,23 @@ internal sealed class AgentHost : IAsyncDisposable
 
     private static StreamWriter OpenJsonl(string path)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("memgrowth runs on Linux");
+        }
+
         try
         {
             var full = Path.GetFullPath(path);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            return new StreamWriter(new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read));
+            // Detections carry command lines: a file created here is the user's alone (an existing one keeps its mode).
+            return new StreamWriter(new FileStream(full, new FileStreamOptions
+            {
+                Mode = FileMode.Append,
+                Access = FileAccess.Write,
+                Share = FileShare.Read,
+                UnixCreateMode = DataDirectory.PrivateFile,
+            }));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

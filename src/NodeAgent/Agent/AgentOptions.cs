@@ -170,22 +170,7 @@ internal sealed record AgentOptions
 
     private static AgentOptions Skip(AgentOptions options, string _) => options;
 
-    private static Config LoadConfig(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new ArgumentException($"config file {path} does not exist");
-        }
-
-        try
-        {
-            return ConfigurationFactory.ParseString(File.ReadAllText(path));
-        }
-        catch (Exception e) when (e is not ArgumentException)
-        {
-            throw new ArgumentException($"config file {path} is not valid HOCON: {e.Message}");
-        }
-    }
+    private static Config LoadConfig(string path) => HoconFile.Load(path, "config file");
 
     private static AgentOptions FromConfig(Config root, string path)
     {

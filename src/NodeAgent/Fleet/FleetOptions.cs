@@ -89,17 +89,7 @@ internal sealed record FleetOptions
             throw new ArgumentException($"fleet config {path} does not exist (give one with --config)");
         }
 
-        Config root;
-        try
-        {
-            root = ConfigurationFactory.ParseString(File.ReadAllText(path));
-        }
-        catch (Exception e)
-        {
-            throw new ArgumentException($"fleet config {path} is not valid HOCON: {e.Message}", e);
-        }
-
-        return FromConfig(WithEnvironment(root, environment), path);
+        return FromConfig(WithEnvironment(Agent.HoconFile.Load(path, "fleet config"), environment), path);
     }
 
     /// <summary>The environment's values as HOCON strings over the file's (a duration or size parses from a string too).</summary>

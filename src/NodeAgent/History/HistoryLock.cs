@@ -14,16 +14,31 @@ internal sealed class HistoryLock : IDisposable
 
     private HistoryLock(FileStream file) => _file = file;
 
+    private const int WouldBlock = 11; // EWOULDBLOCK from flock: an IOException's HResult is the errno on Unix
+
     /// <summary>The lock, or null with the holder's pid (0 when unknown) when another process has it.</summary>
+    /// <exception cref="IOException">The lock file cannot be created (no space, a read-only file system).</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory is not this user's to write.</exception>
     public static HistoryLock? TryAcquire(string dataDir, out int holder)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("memgrowth runs on Linux");
+        }
+
         holder = 0;
         FileStream file;
         try
         {
-            file = new FileStream(Path.Combine(dataDir, "memgrowth.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            file = new FileStream(Path.Combine(dataDir, "memgrowth.lock"), new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                UnixCreateMode = DataDirectory.PrivateFile,
+            });
         }
-        catch (IOException)
+        catch (IOException e) when (e.HResult == WouldBlock)
         {
             holder = ReadHolder(dataDir);
             return null;

@@ -28,8 +28,8 @@ internal static class LeaksCommand
 
         var defaults = AgentOptions.Parse([], Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
         var options = LeaksOptions.Parse(args, defaults.DataDir ?? DefaultDataDir);
-        var database = Path.Combine(options.DataDir, "memgrowth.db");
-        if (!File.Exists(database))
+        var database = DataDirectory.DatabasePath(options.DataDir);
+        if (!DataDirectory.RequireReadable(options.DataDir))
         {
             await Console.Error.WriteLineAsync($"memgrowth leaks: no history at {database}: `memgrowth run` keeps it there (--data-dir)").ConfigureAwait(false);
             return 1;
@@ -40,15 +40,23 @@ internal static class LeaksCommand
         // service trends on the way as the node would, then answer from its tables.
         var connectionString = $"Data Source={database}";
         var store = new ReadModelStore(JournalDatabase.Sqlite, connectionString);
-        using (var held = TryLock(options.DataDir))
+        IReadOnlyList<LeakRow> leaks;
+        try
         {
-            if (held is not null)
+            using (var held = TryLock(options.DataDir))
             {
-                await CatchUpAsync(store, connectionString, defaults.HistoryRetention, ct).ConfigureAwait(false);
+                if (held is not null)
+                {
+                    await CatchUpAsync(store, connectionString, defaults.HistoryRetention, ct).ConfigureAwait(false);
+                }
             }
-        }
 
-        var leaks = await new LeakQuery(store).ListAsync(options.ToFilter(DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
+            leaks = await new LeakQuery(store).ListAsync(options.ToFilter(DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        {
+            throw DataDirectory.Unreadable(database, e);
+        }
         foreach (var leak in leaks)
         {
             await stdout.WriteLineAsync(options.Json ? JsonLine(leak) : TextLine(leak)).ConfigureAwait(false);
@@ -68,9 +76,9 @@ internal static class LeaksCommand
         {
             return HistoryLock.TryAcquire(dataDir, out _);
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            return null; // a reader without write access lists what is stored
+            return null; // a reader without write access (or space) lists what is stored
         }
     }
 

@@ -88,7 +88,7 @@ public sealed class AgentOptionsTests : IDisposable
     [Fact]
     public void Should_name_the_key_with_a_bad_value()
     {
-        var error = Assert.Throws<ArgumentException>(() => AgentOptions.Parse([], Write("memgrowth.agent { source = bpf\n interval = [1s")));
+        var error = Assert.Throws<ArgumentException>(() => AgentOptions.Parse([], Write("memgrowth.agent { source = bpf\n interval = [1s] }")));
 
         Assert.Contains("memgrowth.agent.interval has a bad value", error.Message, StringComparison.Ordinal);
     }
