@@ -85,6 +85,7 @@ internal sealed class AgentHost : IAsyncDisposable
         var settings = new TrackerSettings(options.ToGrowthSettings(), _host, options.Interval.TotalSeconds, options.LivenessSweep)
         {
             StartupGraceSeconds = options.StartupGrace.TotalSeconds,
+            WatchSelf = options.WatchSelf,
         };
         _supervisor = _system.ActorOf(ProcessSupervisor.Props(settings, processes, publisher, _budget, () => MonotonicClock.NowSeconds), "processes");
         Publisher = publisher;

@@ -21,7 +21,7 @@ internal sealed record AgentOptions
     [
         "source", "interval", "min-delta", "max-processes", "ring-buffer", "max-in-flight-events",
         "confidence-threshold", "window", "liveness-sweep", "status-file", "startup-grace", "data-dir", "api",
-        "history-retention",
+        "history-retention", "watch-self",
     ];
 
     public SourceKind Source { get; init; } = SourceKind.Bpf;
@@ -67,6 +67,9 @@ internal sealed record AgentOptions
     /// <summary>No human lines on the console (JSON to stdout stays clean).</summary>
     public bool Quiet { get; init; }
 
+    /// <summary>Report MemGrowth's own nodes on this host (run, agent, analytics) like any process; off by default.</summary>
+    public bool WatchSelf { get; init; }
+
     /// <summary>Stop after this long (tests, benchmarks); null runs until Ctrl-C or SIGTERM.</summary>
     public TimeSpan? Duration { get; init; }
 
@@ -90,6 +93,7 @@ internal sealed record AgentOptions
           --duration DURATION      stop after this long
           --trace PATH             write every sample to a CSV file, for offline replay
           --quiet                  no human-readable lines on the console
+          --watch-self             also report MemGrowth's own nodes (run, agent, analytics) on this host
         """;
 
     public ProbeSettings ToProbeSettings() => new()
@@ -138,6 +142,7 @@ internal sealed record AgentOptions
                 "--config" => Skip(options, Value()),
                 "--duration" => options with { Duration = ParseDuration(Value(), name) },
                 "--quiet" => options with { Quiet = true },
+                "--watch-self" => options with { WatchSelf = true },
                 "--trace" => options with { TracePath = Value() },
                 _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
             };
@@ -216,6 +221,7 @@ internal sealed record AgentOptions
             StatusFile = Read("status-file", k => NullIfEmpty(config.GetString(k)), d.StatusFile),
             DataDir = Read("data-dir", k => NullIfEmpty(config.GetString(k)), d.DataDir),
             Api = Read("api", k => ApiEndpoint.Parse(config.GetString(k), k), d.Api),
+            WatchSelf = Read("watch-self", k => config.GetBoolean(k), d.WatchSelf),
             HistoryRetention = Read("history-retention", k => MemGrowth.Analytics.Retention.HistoryRetention.Check(config.GetTimeSpan(k)), d.HistoryRetention),
             AkkaConfig = root,
         };

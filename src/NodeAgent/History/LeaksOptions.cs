@@ -60,16 +60,23 @@ internal sealed record LeaksOptions(string DataDir, string? Host, string? Servic
 
     /// <summary>The read-model filter these options stand for at <paramref name="now"/>: every leak that matches, however many.</summary>
     public LeakFilter ToFilter(DateTimeOffset now) =>
-        new(Host, Service, Since is { } since ? now - since : null, Statuses, LeakFilter.MaxLimit);
+        new(Host, Service, Since is { } since ? (since < now - DateTimeOffset.MinValue ? now - since : DateTimeOffset.MinValue) : null, Statuses, LeakFilter.MaxLimit);
 
+    /// <summary>As the API reads it ("90s", "30m", "24h", "7d"; a span too long is refused, not an overflow), else as any duration option.</summary>
     private static TimeSpan ParseSince(string text)
     {
-        if (text.EndsWith('d') && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+        try
         {
-            return TimeSpan.FromDays(days);
+            return MemGrowth.Analytics.Api.LeakParameters.ParseSince(text);
         }
-
-        return AgentOptions.ParseDuration(text, "--since");
+        catch (FormatException e) when (e.Message.Contains("too long", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"--{e.Message}", e);
+        }
+        catch (FormatException)
+        {
+            return AgentOptions.ParseDuration(text, "--since");
+        }
     }
 
     private static LeakStatus[] ParseStatus(string text) => text switch

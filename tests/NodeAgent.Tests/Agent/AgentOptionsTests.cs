@@ -34,6 +34,14 @@ public sealed class AgentOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Should_leave_memgrowth_s_own_nodes_out_unless_asked_on_the_command_line_or_in_the_config()
+    {
+        Assert.False(AgentOptions.Parse([], ShippedConfig()).WatchSelf);
+        Assert.True(AgentOptions.Parse(["--watch-self"], ShippedConfig()).WatchSelf);
+        Assert.True(AgentOptions.Parse([], Write("memgrowth.agent { watch-self = on }")).WatchSelf);
+    }
+
+    [Fact]
     public void Should_keep_closed_leaks_90_days_unless_told_otherwise_and_never_under_2()
     {
         var shipped = AgentOptions.Parse([], ShippedConfig());
