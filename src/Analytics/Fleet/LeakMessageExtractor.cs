@@ -24,15 +24,29 @@ public sealed class LeakMessageExtractor : IMessageExtractor
         _shards = shards;
     }
 
-    public string? EntityId(object message) => message switch
+    /// <summary>
+    /// The entity of what belongs to no leak (a detection that fails <see cref="DetectionCheck"/>, a batch whose
+    /// detections were all refused, a message that did not read): <see cref="RefusedDeliveries"/>, which logs and
+    /// acknowledges it. Not a leak id ("host/pid/ticks"), so no leak entity can have it; without it, such a
+    /// detection made leak entity "/0/0".
+    /// </summary>
+    public const string RefusedEntityId = "refused";
+
+    public string? EntityId(object message) => EntityIdOf(message);
+
+    /// <summary>The entity a message goes to (<see cref="RefusedEntityId"/> for what belongs to no leak), or null for none of ours.</summary>
+    public static string? EntityIdOf(object message) => message switch
     {
-        DeliverDetection m => LeakId.Of(m.Detection).ToString(),
-        DeliverDetections m => m.Leak.ToString(),
-        Detection d => LeakId.Of(d).ToString(),
+        DeliverDetection m => Of(m.Detection),
+        DeliverDetections m => m.HasLeak && DetectionCheck.LeakProblem(m.Leak) is null ? m.Leak.ToString() : RefusedEntityId,
+        Detection d => Of(d),
         OomKill k => k.Leak.ToString(),
         GetLeak g => g.Leak.ToString(),
+        UnreadableMessage => RefusedEntityId,
         _ => null,
     };
+
+    private static string Of(Detection d) => DetectionCheck.Problem(d) is null ? LeakId.Of(d).ToString() : RefusedEntityId;
 
     public object? EntityMessage(object message) => message;
 

@@ -25,7 +25,7 @@ public static class LeakSharding
         ArgumentNullException.ThrowIfNull(system);
         return ClusterSharding.Get(system).Start(
             TypeName,
-            id => LeakEntity.Props(LeakId.Parse(id)),
+            id => id == LeakMessageExtractor.RefusedEntityId ? RefusedDeliveries.Props() : LeakEntity.Props(LeakId.Parse(id)),
             ClusterShardingSettings.Create(system).WithRole(AnalyticsRole),
             new LeakMessageExtractor());
     }

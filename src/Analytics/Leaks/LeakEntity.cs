@@ -53,6 +53,9 @@ public sealed class LeakEntity : ReceivePersistentActor
 
             _state = LeakState.Apply(_state, e);
         });
+        // An event that does not read (journaled by an older build, or damaged) is stepped over, as the
+        // projection quarantines it: failing the recovery would lose the leak's every later delivery.
+        Recover<UnreadableMessage>(u => Log.Warning("{0}: event {1} does not read ({2}); skipped", PersistenceId, LastSequenceNr, u.Reason));
         Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(failed => Log.Warning(failed.Cause,
             "{0}: snapshot at event {1} not saved; recovery replays from the previous one, and the next is taken at event {2}",
@@ -60,9 +63,10 @@ public sealed class LeakEntity : ReceivePersistentActor
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failed => Log.Warning(failed.Cause,
             "{0}: snapshots before event {1} not deleted; the next snapshot's deletion takes them too", PersistenceId, failed.Criteria.MaxSequenceNr + 1));
-        Command<Detection>(d => Handle(LeakDecider.Decide(_state, d), new LeakAck(Leak, d.Time, 0)));
-        Command<DeliverDetection>(m => Handle(LeakDecider.Decide(_state, m.Detection), new DetectionAck(m.Producer, m.Seq)));
-        Command<DeliverDetections>(m => Handle(DecideAll(m.Detections), new DetectionsAck(m.Producer, m.Seqs)));
+        // A detection that is not a node's, or not this leak's, is refused: never journaled, acknowledged (see DeliveryRefusals).
+        Command<Detection>(d => Handle(Refused("this node", 0, d) ? [] : LeakDecider.Decide(_state, d), new LeakAck(Leak, d.Time, 0)));
+        Command<DeliverDetection>(m => Handle(Refused(m.Producer, m.Seq, m.Detection) ? [] : LeakDecider.Decide(_state, m.Detection), new DetectionAck(m.Producer, m.Seq)));
+        Command<DeliverDetections>(m => Handle(DecideAll(m), new DetectionsAck(m.Producer, m.Seqs)));
         Command<OomKill>(k => Handle(LeakDecider.DecideOomKill(_state, k.Time), new LeakAck(Leak, k.Time, 0)));
         Command<GetLeak>(_ => Sender.Tell(new LeakSnapshot(Leak, _state, LastSequenceNr)));
     }
@@ -80,14 +84,26 @@ public sealed class LeakEntity : ReceivePersistentActor
 
     /// <summary>
     /// What a batch of detections means, in order: each decided on the state the ones before it leave, as
-    /// if they had come one at a time (a duplicate within the batch yields nothing, as one across batches does). A batch holds one leak's detections only (<see cref="DeliverDetections"/> refuses others).
+    /// if they had come one at a time (a duplicate within the batch yields nothing, as one across batches does). Its refused detections, and any that is not this leak's or not a node's, are logged and skipped: the rest are journaled.
     /// </summary>
-    private List<LeakEvent> DecideAll(IReadOnlyList<Detection> detections)
+    private List<LeakEvent> DecideAll(DeliverDetections batch)
     {
+        foreach (var refused in batch.Refused)
+        {
+            DeliveryRefusals.Refuse(Log, PersistenceId, batch.Producer, refused.Seq, refused.Reason);
+        }
+
+        var detections = batch.Detections;
         var events = new List<LeakEvent>(detections.Count + 1);
         var state = _state;
-        foreach (var d in detections)
+        for (var i = 0; i < detections.Count; i++)
         {
+            var d = detections[i];
+            if (Refused(batch.Producer, batch.DetectionSeqs[i], d))
+            {
+                continue;
+            }
+
             foreach (var e in LeakDecider.Decide(state, d))
             {
                 events.Add(e);
@@ -96,6 +112,18 @@ public sealed class LeakEntity : ReceivePersistentActor
         }
 
         return events;
+    }
+
+    /// <summary>Whether <paramref name="d"/> is refused here (logged and counted when it is).</summary>
+    private bool Refused(string producer, long seq, Detection d)
+    {
+        if (DeliveryRefusals.Problem(Leak, d) is not { } problem)
+        {
+            return false;
+        }
+
+        DeliveryRefusals.Refuse(Log, PersistenceId, producer, seq, problem);
+        return true;
     }
 
     /// <summary>Journals the events, then acks: only what is safely stored is acknowledged.</summary>

@@ -20,11 +20,12 @@ public sealed class LeakRegion : ReceiveActor
     public LeakRegion(TimeSpan stopWhenIdle)
     {
         _stopWhenIdle = stopWhenIdle;
-        Receive<Detection>(d => EntityOf(LeakId.Of(d)).Tell(d, Self));
-        Receive<DeliverDetection>(m => EntityOf(LeakId.Of(m.Detection)).Forward(m));
-        Receive<DeliverDetections>(m => EntityOf(m.Leak).Forward(m));
+        Receive<Detection>(d => EntityOf(d).Tell(d, Self));
+        Receive<DeliverDetection>(m => EntityOf(m).Forward(m));
+        Receive<DeliverDetections>(m => EntityOf(m).Forward(m));
         Receive<OomKill>(k => EntityOf(k.Leak).Tell(k, Self));
         Receive<GetLeak>(g => EntityOf(g.Leak).Forward(g));
+        Receive<UnreadableMessage>(u => EntityOf(u).Forward(u));
         Receive<LeakAck>(_ => { });
     }
 
@@ -33,6 +34,19 @@ public sealed class LeakRegion : ReceiveActor
     {
         var idle = stopWhenIdle ?? StopWhenIdle;
         return Akka.Actor.Props.Create(() => new LeakRegion(idle));
+    }
+
+    /// <summary>The entity the fleet's sharding would route <paramref name="message"/> to: its leak's, or the refused deliveries'.</summary>
+    private IActorRef EntityOf(object message)
+    {
+        var id = Fleet.LeakMessageExtractor.EntityIdOf(message) ?? Fleet.LeakMessageExtractor.RefusedEntityId;
+        if (id != Fleet.LeakMessageExtractor.RefusedEntityId)
+        {
+            return EntityOf(LeakId.Parse(id));
+        }
+
+        var child = Context.Child(id);
+        return child.IsNobody() ? Context.ActorOf(RefusedDeliveries.Props(), id) : child;
     }
 
     private IActorRef EntityOf(LeakId leak)

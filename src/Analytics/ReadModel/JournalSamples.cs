@@ -22,7 +22,6 @@ internal static class JournalSamples
     /// The newest <paramref name="count"/> samples of a leak's events up to <paramref name="upTo"/> (the last the
     /// read model has projected, so samples never run ahead of the reports beside them), oldest first.
     /// </summary>
-    /// <exception cref="System.Runtime.Serialization.SerializationException">A journaled event does not read.</exception>
     public static async Task<List<SampleRow>> NewestAsync(DbConnection connection, string persistenceId, long upTo, int count, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -57,8 +56,11 @@ internal static class JournalSamples
                     before = reader.GetInt64(0);
                     if (rows.Count < count)
                     {
-                        var e = (LeakEvent)MessageSerializer.Decode(reader.GetFieldValue<byte[]>(2), reader.GetString(1));
-                        rows.AddRange(Of(persistenceId, before, e).Reverse().Take(count - rows.Count));
+                        // An event that does not read was quarantined by the projection (ReadModelStore.Quarantined): it has no samples to show.
+                        if (Read(reader.GetFieldValue<byte[]>(2), reader.GetString(1)) is { } e)
+                        {
+                            rows.AddRange(Of(persistenceId, before, e).Reverse().Take(count - rows.Count));
+                        }
                     }
                 }
             }
@@ -73,6 +75,18 @@ internal static class JournalSamples
 
         rows.Reverse();
         return rows;
+    }
+
+    private static LeakEvent? Read(byte[] bytes, string manifest)
+    {
+        try
+        {
+            return MessageSerializer.Decode(bytes, manifest) as LeakEvent;
+        }
+        catch (System.Runtime.Serialization.SerializationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The samples event <paramref name="sequenceNr"/> carries, in its order (none for events without a report).</summary>

@@ -17,6 +17,9 @@ namespace MemGrowth.Analytics.ReadModel;
 /// was stored is never read again as new and what was not is never skipped. With an <see cref="ITrendFeed"/>,
 /// each batch goes to the service trends while it is written, and commits only once they have it, so they see everything at least once (leaks
 /// projected before any projection fed them included: see <see cref="TrendBackfill"/>). Dispose to stop it.
+/// An event that does not read (the serializer hands it over as an <see cref="UnreadableMessage"/>), could not be
+/// a leak entity's, or does not apply is quarantined (<see cref="QuarantinedEvent"/>), logged and counted, and the
+/// offset moves past it: one bad row must not stop the projection of every event after it.
 /// </summary>
 public sealed class LeakProjection : IAsyncDisposable
 {
@@ -33,6 +36,7 @@ public sealed class LeakProjection : IAsyncDisposable
 
     private readonly ActorSystem _system;
     private readonly ITrendFeed? _trends;
+    private long _quarantined;
 
     private LeakProjection(ActorSystem system, ReadModelStore store, ITrendFeed? trends)
     {
@@ -52,6 +56,9 @@ public sealed class LeakProjection : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Events this projection quarantined since it started (the quarantined_events table holds every projection's).</summary>
+    public long Quarantined => Interlocked.Read(ref _quarantined);
 
     /// <summary>Ends when the projection is stopped; faults only if it could not be run at all.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
@@ -76,7 +83,7 @@ public sealed class LeakProjection : IAsyncDisposable
                     // long as storing them at full ingest).
                     .Buffer(2 * BatchSize, OverflowStrategy.Backpressure)
                     .GroupedWithin(BatchSize, BatchWindow)
-                    .SelectAsync(1, async batch => await projection.ApplyAsync([.. batch], ct).ConfigureAwait(false))
+                    .SelectAsync(1, async batch => await projection.ApplyAsync(Split(batch), ct).ConfigureAwait(false))
                     .WatchTermination((_, termination) =>
                     {
                         termination.ContinueWith(
@@ -116,14 +123,15 @@ public sealed class LeakProjection : IAsyncDisposable
         var offset = await StartAsync(store, trends is not null, null, ct).ConfigureAwait(false);
         return await Events(journal.CurrentAllEvents(Offset.Sequence(offset)))
             .Grouped(BatchSize)
-            .SelectAsync(1, async batch =>
+            .SelectAsync(1, async entries =>
             {
-                if (trends is not null)
+                var (batch, quarantined) = Split(entries);
+                if (trends is not null && batch.Count > 0)
                 {
-                    await trends.RecordAsync([.. batch], ct).ConfigureAwait(false);
+                    await trends.RecordAsync(batch, ct).ConfigureAwait(false);
                 }
 
-                return await store.ApplyAsync(ReadModelStore.LeakProjection, [.. batch], ct).ConfigureAwait(false);
+                return (await store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, null, ct).ConfigureAwait(false)).Applied;
             })
             .RunAggregate(0, (total, applied) => total + applied, system.Materializer())
             .WaitAsync(ct).ConfigureAwait(false);
@@ -172,44 +180,87 @@ public sealed class LeakProjection : IAsyncDisposable
     }
 
     /// <summary>
-    /// The leak events among the journal's. All events rather than EventsByTag("leak"): the same rows in
-    /// the same order, wherever their tag is stored (tag table in older journals, tags column now).
+    /// The leak events among the journal's, each either to project or quarantined (see the class summary). All
+    /// events rather than EventsByTag("leak"): the same rows in the same order, wherever their tag is stored
+    /// (tag table in older journals, tags column now).
     /// </summary>
-    private static Source<ProjectedEvent, NotUsed> Events(Source<EventEnvelope, NotUsed> envelopes) =>
+    private static Source<object, NotUsed> Events(Source<EventEnvelope, NotUsed> envelopes) =>
         envelopes
-            .Where(e => e.Event is LeakEvent && e.Offset is Sequence)
-            .Select(e => new ProjectedEvent(e.PersistenceId, e.SequenceNr, ((Sequence)e.Offset).Value, (LeakEvent)e.Event));
+            .Where(e => e.Event is LeakEvent or UnreadableMessage && e.Offset is Sequence)
+            .Select(Entry);
 
-    private async Task<long> ApplyAsync(IReadOnlyList<ProjectedEvent> batch, CancellationToken ct)
+    /// <summary>A <see cref="ProjectedEvent"/>, or the <see cref="QuarantinedEvent"/> it is instead.</summary>
+    private static object Entry(EventEnvelope e)
     {
+        var ordering = ((Sequence)e.Offset).Value;
+        return e.Event switch
+        {
+            LeakEvent leak when QuarantinedEvent.Problem(e.PersistenceId, leak) is { } problem => new QuarantinedEvent(e.PersistenceId, e.SequenceNr, ordering, problem),
+            LeakEvent leak => new ProjectedEvent(e.PersistenceId, e.SequenceNr, ordering, leak),
+            UnreadableMessage u => new QuarantinedEvent(e.PersistenceId, e.SequenceNr, ordering, $"does not read as '{u.Manifest}': {u.Reason}"),
+            _ => throw new InvalidOperationException($"not a leak event: {e.Event.GetType().Name}"),
+        };
+    }
+
+    private static (List<ProjectedEvent> Events, List<QuarantinedEvent> Quarantined) Split(IEnumerable<object> entries)
+    {
+        var events = new List<ProjectedEvent>();
+        var quarantined = new List<QuarantinedEvent>();
+        foreach (var entry in entries)
+        {
+            if (entry is QuarantinedEvent q)
+            {
+                quarantined.Add(q);
+            }
+            else
+            {
+                events.Add((ProjectedEvent)entry);
+            }
+        }
+
+        return (events, quarantined);
+    }
+
+    private async Task<long> ApplyAsync((List<ProjectedEvent> Events, List<QuarantinedEvent> Quarantined) entries, CancellationToken ct)
+    {
+        var (batch, quarantined) = entries;
+        var trends = batch.Count > 0 ? _trends : null;
+        IReadOnlyList<QuarantinedEvent> stepped;
         // On PostgreSQL the trends take the batch while the read model writes it, and the offset commits only
         // once both are done. SQLite has one writer at a time: the read model's open transaction would hold
         // the trends' journal writes off until it timed out, so there the trends go first.
-        if (_trends is not null && _store.Database == JournalDatabase.Sqlite)
+        if (trends is not null && _store.Database == JournalDatabase.Sqlite)
         {
-            await _trends.RecordAsync(batch, ct).ConfigureAwait(false);
-            await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, ct).ConfigureAwait(false);
-            return Stored(batch);
+            await trends.RecordAsync(batch, ct).ConfigureAwait(false);
+            (_, stepped) = await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, null, ct).ConfigureAwait(false);
+            return Stored(batch, stepped);
         }
 
-        var trends = _trends?.RecordAsync(batch, ct) ?? Task.CompletedTask;
+        var recorded = trends?.RecordAsync(batch, ct) ?? Task.CompletedTask;
         try
         {
-            await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, () => trends, ct).ConfigureAwait(false);
+            (_, stepped) = await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, () => recorded, ct).ConfigureAwait(false);
         }
         catch
         {
-            _ = trends.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ = recorded.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw;
         }
 
-        return Stored(batch);
+        return Stored(batch, stepped);
     }
 
-    /// <summary>Moves the stored offset to the batch's last event and wakes whoever waits for it.</summary>
-    private long Stored(IReadOnlyList<ProjectedEvent> batch)
+    /// <summary>Logs and counts what was quarantined, moves the stored offset to the batch's last event and wakes whoever waits for it.</summary>
+    private long Stored(IReadOnlyList<ProjectedEvent> batch, IReadOnlyList<QuarantinedEvent> quarantined)
     {
-        var ordering = batch.Max(e => e.Ordering);
+        foreach (var q in quarantined)
+        {
+            var count = Interlocked.Increment(ref _quarantined);
+            _system.Log.Warning("leak read model: event {0} of {1} (journal ordering {2}) quarantined, not projected: {3} ({4} since start; see table quarantined_events)",
+                q.SequenceNr, q.PersistenceId, q.Ordering, q.Reason, count);
+        }
+
+        var ordering = batch.Select(e => e.Ordering).Concat(quarantined.Select(q => q.Ordering)).Max();
         lock (_lock)
         {
             _offset = Math.Max(_offset, ordering);

@@ -64,6 +64,18 @@ internal static class ReadModelSchema
         // The samples behind the reports are read from the journal's events (JournalSamples); the copy of
         // them this table held, written by builds before that, goes.
         "DROP TABLE IF EXISTS leak_sample_sets",
+        // Journaled events the projection stepped over, by position (QuarantinedEvent): what does not read or
+        // could not be a leak entity's. quarantined_at is UTC ticks, as every time here.
+        """
+        CREATE TABLE IF NOT EXISTS quarantined_events (
+          persistence_id TEXT NOT NULL,
+          sequence_nr BIGINT NOT NULL,
+          ordering BIGINT NOT NULL,
+          reason TEXT NOT NULL,
+          quarantined_at BIGINT NOT NULL,
+          PRIMARY KEY (persistence_id, sequence_nr)
+        )
+        """,
         """
         CREATE TABLE IF NOT EXISTS read_model_offsets (
           projection TEXT PRIMARY KEY,

@@ -92,19 +92,31 @@ public sealed class ReadModelStore
     public Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct) => ApplyAsync(projection, batch, null, ct);
 
     /// <param name="beforeCommit">Awaited after the batch is written and before it commits (work that must be done before the offset moves); its failure rolls the batch back.</param>
-    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, Func<Task>? beforeCommit, CancellationToken ct)
+    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, Func<Task>? beforeCommit, CancellationToken ct) =>
+        (await ApplyAsync(projection, batch, [], beforeCommit, ct).ConfigureAwait(false)).Applied;
+
+    /// <summary>
+    /// Stores a batch of events, and the quarantine of the events stepped over among them
+    /// (<paramref name="quarantined"/>, and each event whose applying throws), and moves the offset past all of
+    /// them, in one transaction. Returns how many events changed a leak row, and every event quarantined.
+    /// </summary>
+    /// <param name="beforeCommit">Awaited after the batch is written and before it commits; its failure rolls the batch back.</param>
+    public async Task<(int Applied, IReadOnlyList<QuarantinedEvent> Quarantined)> ApplyAsync(
+        string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyList<QuarantinedEvent> quarantined, Func<Task>? beforeCommit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count == 0)
+        ArgumentNullException.ThrowIfNull(quarantined);
+        if (batch.Count == 0 && quarantined.Count == 0)
         {
-            return 0;
+            return (0, []);
         }
 
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var (applied, writes) = await TryApplyAsync(Database, connection, transaction, projection, batch, KnownRows(batch), ct).ConfigureAwait(false);
+            var failed = new List<QuarantinedEvent>(quarantined);
+            var (applied, writes) = await TryApplyAsync(Database, connection, transaction, projection, batch, failed, KnownRows(batch), ct).ConfigureAwait(false);
             if (applied is { } count)
             {
                 if (beforeCommit is not null)
@@ -114,7 +126,7 @@ public sealed class ReadModelStore
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 Remember(writes);
-                return count;
+                return (count, failed);
             }
 
             await transaction.RollbackAsync(ct).ConfigureAwait(false);
@@ -203,7 +215,8 @@ public sealed class ReadModelStore
     /// are folded in memory and its row written once, and the reports go in multi-row inserts.
     /// </summary>
     private static async Task<(int? Applied, List<(LeakRow? Previous, LeakRow Next)> Writes)> TryApplyAsync(
-        JournalDatabase database, DbConnection connection, DbTransaction transaction, string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyDictionary<string, LeakRow> known, CancellationToken ct)
+        JournalDatabase database, DbConnection connection, DbTransaction transaction, string projection, IReadOnlyList<ProjectedEvent> batch, List<QuarantinedEvent> quarantined,
+        IReadOnlyDictionary<string, LeakRow> known, CancellationToken ct)
     {
         var read = await ReadRowsAsync(connection, transaction, batch.Select(e => e.PersistenceId).Distinct(StringComparer.Ordinal).Where(id => !known.ContainsKey(id)).ToList(), ct).ConfigureAwait(false);
         foreach (var (id, row) in known)
@@ -217,10 +230,24 @@ public sealed class ReadModelStore
         foreach (var e in batch)
         {
             var row = rows[e.PersistenceId];
-            var next = LeakRow.Apply(row, e.PersistenceId, e.SequenceNr, e.Event);
+            LeakRow? next;
+            ReportRow? report;
+            try
+            {
+                next = LeakRow.Apply(row, e.PersistenceId, e.SequenceNr, e.Event);
+                report = ReportRow.Of(e.PersistenceId, e.SequenceNr, e.Event);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                // An event the lifecycle refuses (one no entity would have journaled after the ones before it):
+                // stepped over, so the events after it are projected; the leak's row stays as it was.
+                quarantined.Add(new QuarantinedEvent(e.PersistenceId, e.SequenceNr, e.Ordering, $"does not apply: {failure.Message}"));
+                continue;
+            }
+
             if (next is not null && !ReferenceEquals(next, row))
             {
-                if (ReportRow.Of(e.PersistenceId, e.SequenceNr, e.Event) is { } report)
+                if (report is not null)
                 {
                     reports.Add(report);
                 }
@@ -252,7 +279,8 @@ public sealed class ReadModelStore
             }
         }
 
-        await StoreOffsetAsync(connection, transaction, projection, batch.Max(e => e.Ordering), ct).ConfigureAwait(false);
+        await QuarantineAsync(connection, transaction, quarantined, ct).ConfigureAwait(false);
+        await StoreOffsetAsync(connection, transaction, projection, batch.Select(e => e.Ordering).Concat(quarantined.Select(q => q.Ordering)).Max(), ct).ConfigureAwait(false);
         return (applied, writes);
     }
 
@@ -365,6 +393,27 @@ public sealed class ReadModelStore
 
         command.CommandText = $"INSERT INTO leak_reports ({RowMapping.ReportColumns}) VALUES {string.Join(", ", values)} ON CONFLICT (persistence_id, sequence_nr) DO NOTHING";
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The events stepped over, by position; one already there (a batch projected again) stays as first quarantined.</summary>
+    private static async Task QuarantineAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<QuarantinedEvent> quarantined, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow.UtcTicks;
+        foreach (var q in quarantined)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO quarantined_events (persistence_id, sequence_nr, ordering, reason, quarantined_at) VALUES (@id, @seq, @ordering, @reason, @at)
+                ON CONFLICT (persistence_id, sequence_nr) DO NOTHING
+                """;
+            RowMapping.Add(command, "@id", q.PersistenceId);
+            RowMapping.Add(command, "@seq", q.SequenceNr);
+            RowMapping.Add(command, "@ordering", q.Ordering);
+            RowMapping.Add(command, "@reason", q.Reason);
+            RowMapping.Add(command, "@at", now);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     private static async Task StoreOffsetAsync(DbConnection connection, DbTransaction transaction, string projection, long ordering, CancellationToken ct)

@@ -26,19 +26,9 @@ public static class DetectionCheck
             return $"unknown kind {(int)detection.Kind}";
         }
 
-        if (string.IsNullOrEmpty(detection.Host) || detection.Host.Length > MaxHostLength || detection.Host.Contains('/', StringComparison.Ordinal))
+        if (LeakProblem(new LeakId(detection.Host, detection.Process.Pid, detection.Process.StartTicks)) is { } leak)
         {
-            return "no host, or a host that cannot be part of a leak id";
-        }
-
-        if (detection.Process.Pid <= 0)
-        {
-            return $"pid {detection.Process.Pid} is not a process";
-        }
-
-        if (detection.Process.StartTicks == 0)
-        {
-            return "no start_ticks";
+            return leak;
         }
 
         if (detection.Time == default || detection.StartTime == default)
@@ -79,6 +69,30 @@ public static class DetectionCheck
         if (detection.SecondsToLimit is { } toLimit && (double.IsNaN(toLimit) || toLimit < 0))
         {
             return "seconds_to_limit is negative or not a number";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="leak"/> cannot name a node's leaking process (a leak entity, a persistence id, a
+    /// read-model row), or null when it can: a host that survives the id's text form, a pid, a start time.
+    /// </summary>
+    public static string? LeakProblem(LeakId leak)
+    {
+        if (string.IsNullOrEmpty(leak.Host) || leak.Host.Length > MaxHostLength || leak.Host.Contains('/', StringComparison.Ordinal))
+        {
+            return "no host, or a host that cannot be part of a leak id";
+        }
+
+        if (leak.Pid <= 0)
+        {
+            return $"pid {leak.Pid} is not a process";
+        }
+
+        if (leak.StartTicks == 0)
+        {
+            return "no start_ticks";
         }
 
         return null;
