@@ -156,15 +156,7 @@ public sealed class MessageSerializer : SerializerWithStringManifest
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + encoded.Sum(e => e.Length + 1));
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, SkipValidation = true }))
         {
-            writer.WriteStartObject();
-            writer.WriteString("producer", batch.Producer);
-            writer.WriteStartArray("seqs");
-            foreach (var seq in batch.Seqs)
-            {
-                writer.WriteNumberValue(seq);
-            }
-
-            writer.WriteEndArray();
+            WriteBatchHead(writer, batch);
             writer.WriteStartArray("detections");
             foreach (var detection in encoded)
             {
@@ -178,6 +170,20 @@ public sealed class MessageSerializer : SerializerWithStringManifest
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>A batch's opening: the object, its producer and every sequence number it settles.</summary>
+    private static void WriteBatchHead(Utf8JsonWriter writer, DeliverDetections batch)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("producer", batch.Producer);
+        writer.WriteStartArray("seqs");
+        foreach (var seq in batch.Seqs)
+        {
+            writer.WriteNumberValue(seq);
+        }
+
+        writer.WriteEndArray();
+    }
+
     /// <summary>
     /// A batch read with refusals (one forwarded from the analytics node that read it to the one that hosts its
     /// leak): every sequence number, the accepted detections, and the refused ones with their reasons, so the
@@ -188,15 +194,7 @@ public sealed class MessageSerializer : SerializerWithStringManifest
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder }))
         {
-            writer.WriteStartObject();
-            writer.WriteString("producer", batch.Producer);
-            writer.WriteStartArray("seqs");
-            foreach (var seq in batch.Seqs)
-            {
-                writer.WriteNumberValue(seq);
-            }
-
-            writer.WriteEndArray();
+            WriteBatchHead(writer, batch);
             writer.WriteStartArray("detections");
             foreach (var detection in batch.Detections)
             {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -32,21 +30,21 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         environment.Remove("MEMGROWTH_RESEND_AFTER");
         using var producer = new FleetProcess("ingest", environment,
             "bench", "ingest", "--count", $"{count}", "--leaks", $"{leaks}", "--rate", "20", "--host", host, "--progress");
-        await producer.WaitForLineAsync(l => Acked(l) >= 100, TimeSpan.FromSeconds(120));
+        await producer.WaitForLineAsync(l => IngestProgress.Acked(l) >= 100, TimeSpan.FromSeconds(120));
 
         await postgres.StopServerAsync();
-        var stopped = producer.Output.Split('\n').Select(Acked).Max();
+        var stopped = producer.Output.Split('\n').Select(IngestProgress.Acked).Max();
 
         // 20 s of detections arrive while the database is down: long enough for resends to back off.
-        var during = await producer.WaitForLineAsync(l => Appended(l) >= stopped + 400, TimeSpan.FromSeconds(120));
-        Assert.True(Acked(during) <= stopped + 100, $"detections were acknowledged while the database was down: {during}");
-        var down = Acked(during);
+        var during = await producer.WaitForLineAsync(l => IngestProgress.Appended(l) >= stopped + 400, TimeSpan.FromSeconds(120));
+        Assert.True(IngestProgress.Acked(during) <= stopped + 100, $"detections were acknowledged while the database was down: {during}");
+        var down = IngestProgress.Acked(during);
 
         await postgres.StartServerAsync();
         var back = Stopwatch.StartNew();
         try
         {
-            await producer.WaitForLineAsync(l => Acked(l) > down, TimeSpan.FromSeconds(60));
+            await producer.WaitForLineAsync(l => IngestProgress.Acked(l) > down, TimeSpan.FromSeconds(60));
         }
         catch (TimeoutException)
         {
@@ -69,15 +67,5 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         // The design bound is 10 s (resends capped at 5 s, the breaker's 2 s reset, 1 s ticks); the test's is
         // looser, so that a loaded machine does not fail it, and the time it took is printed above.
         Assert.True(resumed < TimeSpan.FromSeconds(20), $"delivery resumed only {resumed.TotalSeconds:0.0} s after the database came back");
-    }
-
-    private static int Acked(string line) => ProgressField(line, "acked");
-
-    private static int Appended(string line) => ProgressField(line, "appended");
-
-    private static int ProgressField(string line, string name)
-    {
-        var match = Regex.Match(line, $@"^ingest: .*\b{name} (\d+)");
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
     }
 }

@@ -32,7 +32,7 @@ public sealed class FleetClusterTests
         var host = "kill-" + Guid.NewGuid().ToString("N")[..8];
         using var producer = new FleetProcess("ingest", FleetJournal.ProducerEnvironment([p1, p2], maxInFlight: 4, maxBatch: 2),
             "bench", "ingest", "--count", $"{count}", "--leaks", $"{leaks}", "--host", host, "--progress");
-        await producer.WaitForLineAsync(l => Acked(l) >= 800, TimeSpan.FromSeconds(120));
+        await producer.WaitForLineAsync(l => IngestProgress.Acked(l) >= 800, TimeSpan.FromSeconds(120));
         first.Kill();
 
         var exit = await producer.WaitForExitAsync(TimeSpan.FromSeconds(180));
@@ -121,7 +121,7 @@ public sealed class FleetClusterTests
             using (var before = new FleetProcess("ingest-1", FleetJournal.ProducerEnvironment([port], maxInFlight: 1, maxBatch: 1),
                 "bench", "ingest", "--count", $"{count}", "--leaks", $"{leaks}", "--host", host, "--outbox", outbox, "--progress"))
             {
-                await before.WaitForLineAsync(l => Acked(l) >= 100 && Appended(l) == count, TimeSpan.FromSeconds(120));
+                await before.WaitForLineAsync(l => IngestProgress.Acked(l) >= 100 && IngestProgress.Appended(l) == count, TimeSpan.FromSeconds(120));
                 before.Kill();
             }
 
@@ -191,14 +191,4 @@ public sealed class FleetClusterTests
 
     /// <summary>The history API's address from "analytics node up: ..., history API at http://...".</summary>
     private static Uri ApiOf(string upLine) => new(upLine[(upLine.IndexOf("history API at ", StringComparison.Ordinal) + "history API at ".Length)..].Trim());
-
-    private static int Acked(string line) => ProgressField(line, "acked");
-
-    private static int Appended(string line) => ProgressField(line, "appended");
-
-    private static int ProgressField(string line, string name)
-    {
-        var match = Regex.Match(line, $@"^ingest: .*\b{name} (\d+)");
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
-    }
 }
