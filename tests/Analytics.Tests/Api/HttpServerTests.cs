@@ -227,6 +227,55 @@ public sealed class HttpServerTests
         Assert.Equal(200, (await ReadResponseAsync(after)).Status);
     }
 
+    [Fact]
+    public async Task A_flood_past_the_refusals_under_way_is_closed_without_an_answer_and_every_connection_is_counted()
+    {
+        // Refusals that linger a minute (their clients never close) hold the two slots for refusing.
+        const int extra = 20;
+        await using var server = Start(new HttpLimits { MaxConnections = 1, MaxRefusing = 2, LingerTimeout = TimeSpan.FromMinutes(1) });
+        var clients = new List<Socket> { await ConnectAsync(server) };
+        var resetAtConnect = 0;
+        try
+        {
+            for (var i = 0; i < extra; i++)
+            {
+                try
+                {
+                    clients.Add(await ConnectAsync(server));
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+                {
+                    resetAtConnect++; // reset before the connect returned
+                }
+            }
+
+            await EventuallyAsync(() => server.RefusedConnections == extra, () => $"{server.RefusedConnections} of {extra} connections refused");
+            var outcomes = (await Task.WhenAll(clients.Skip(1).Select(OutcomeAsync))).Concat(Enumerable.Repeat("reset", resetAtConnect)).ToList();
+
+            Assert.Equal(2, outcomes.Count(o => o == "503"));
+            Assert.Equal(extra - 2, outcomes.Count(o => o == "reset"));
+            await SendAsync(clients[0], "GET /held HTTP/1.1\r\n\r\n");
+            Assert.Equal(200, (await ReadResponseAsync(clients[0])).Status);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+
+        static async Task<string> OutcomeAsync(Socket client)
+        {
+            try
+            {
+                var response = await ReadResponseAsync(client);
+                return response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                return "reset";
+            }
+        }
+    }
+
     private static HttpServer Start(HttpLimits? limits = null) => HttpServer.Start(new IPEndPoint(IPAddress.Loopback, 0), (head, _) =>
         Task.FromResult(HttpResponse.Ok(new { path = head.Path, query = head.Query["x"] })), limits);
 

@@ -22,6 +22,18 @@ public sealed class HoconFileTests : IDisposable
         Assert.Equal($"config file {path} is not valid HOCON: {fault}", e.Message);
     }
 
+    /// <summary>Why the check exists (docs/storage-faults.md): Akka's own parser takes both faults without a word.</summary>
+    [Fact]
+    public void Akka_s_parser_accepts_an_unclosed_brace_and_drops_what_follows_a_stray_one()
+    {
+        var unclosed = Akka.Configuration.ConfigurationFactory.ParseString("memgrowth.agent {\n  source = procfs\n");
+        var stray = Akka.Configuration.ConfigurationFactory.ParseString("a = 1\n}\nb = 2\n");
+
+        Assert.Equal("procfs", unclosed.GetString("memgrowth.agent.source"));
+        Assert.Equal(1, stray.GetInt("a"));
+        Assert.False(stray.HasPath("b"));
+    }
+
     [Fact]
     public void Should_not_count_braces_in_strings_comments_and_substitutions()
     {

@@ -22,9 +22,6 @@ internal sealed class HttpConnection
     /// <summary>Most heads fit in this; a larger one is read on in a buffer of <see cref="MaxHeadBytes"/>.</summary>
     private const int FirstBufferBytes = 4 * 1024;
 
-    /// <summary>How long a closing connection is drained of what the client still sends.</summary>
-    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(1);
-
     private static readonly byte[] EndOfHead = "\r\n\r\n"u8.ToArray();
 
     private readonly Socket _socket;
@@ -294,7 +291,7 @@ internal sealed class HttpConnection
     private async Task LingerAsync(CancellationToken stop)
     {
         using var linger = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        linger.CancelAfter(LingerTimeout);
+        linger.CancelAfter(_limits.LingerTimeout);
         for (long drained = 0; drained < MaxBodyBytes;)
         {
             _buffer ??= ArrayPool<byte>.Shared.Rent(FirstBufferBytes);

@@ -27,12 +27,23 @@ internal sealed record HttpLimits
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Connections past <see cref="MaxConnections"/> being answered 503 at once; past these, a flood's next
+    /// connections are closed without an answer (a reset), so that a burst of refusals holds little memory too.
+    /// </summary>
+    public int MaxRefusing { get; init; } = 64;
+
+    /// <summary>How long a closing connection is drained of what the client still sends (so that its answer is not destroyed by a reset).</summary>
+    public TimeSpan LingerTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <exception cref="ArgumentOutOfRangeException">A limit that would serve nobody.</exception>
     public HttpLimits Check()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeadTimeout, TimeSpan.Zero, nameof(HeadTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRefusing, 0, nameof(MaxRefusing));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LingerTimeout, TimeSpan.Zero, nameof(LingerTimeout));
         return this;
     }
 }

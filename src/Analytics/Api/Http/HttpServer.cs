@@ -14,6 +14,9 @@ namespace MemGrowth.Analytics.Api.Http;
 /// </summary>
 internal sealed class HttpServer : IAsyncDisposable
 {
+    /// <summary>Least time between two give-backs after floods (a collection costs tens of ms).</summary>
+    private const long GiveBackEveryMs = 30_000;
+
     private readonly Socket _listener;
     private readonly Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> _handle;
     private readonly HttpLimits _limits;
@@ -23,6 +26,8 @@ internal sealed class HttpServer : IAsyncDisposable
     private long _accepted;
     private int _open;
     private long _refused;
+    private int _refusing;
+    private long _lastGiveBack = -GiveBackEveryMs;
 
     private HttpServer(Socket listener, Func<HttpRequestHead, CancellationToken, Task<HttpResponse>> handle, HttpLimits limits)
     {
@@ -100,6 +105,16 @@ internal sealed class HttpServer : IAsyncDisposable
                 continue; // a client that reset before it was accepted, or a moment without descriptors
             }
 
+            // A flood past the cap: with this many 503s still going out, the next connection is closed at once
+            // (a reset, no answer), so that what a burst of refusals holds stays bounded too.
+            if (Volatile.Read(ref _open) >= _limits.MaxConnections && Volatile.Read(ref _refusing) >= _limits.MaxRefusing)
+            {
+                Interlocked.Increment(ref _refused);
+                client.LingerState = new LingerOption(true, 0);
+                client.Dispose();
+                continue;
+            }
+
             client.NoDelay = true;
             var id = ++_accepted;
             var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -113,6 +128,7 @@ internal sealed class HttpServer : IAsyncDisposable
             if (refuse)
             {
                 Interlocked.Increment(ref _refused);
+                Interlocked.Increment(ref _refusing);
             }
             else
             {
@@ -121,6 +137,23 @@ internal sealed class HttpServer : IAsyncDisposable
 
             _ = Task.Run(() => ServeAsync(id, new HttpConnection(client, _handle, _limits), refuse, served));
         }
+    }
+
+    /// <summary>
+    /// Once the last refusal of a flood is done, gives the memory it took back to the system: the garbage
+    /// collector keeps the heap a burst of thousands of connections grew to (tens of MiB) committed, and a
+    /// compacting collection in aggressive mode decommits it. At most once every 30 s.
+    /// </summary>
+    private void GiveBackAfterFlood()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastGiveBack);
+        if (now - last < GiveBackEveryMs || Interlocked.CompareExchange(ref _lastGiveBack, now, last) != last)
+        {
+            return;
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private async Task ServeAsync(long id, HttpConnection connection, bool refuse, TaskCompletionSource served)
@@ -147,6 +180,10 @@ internal sealed class HttpServer : IAsyncDisposable
             if (!refuse)
             {
                 Interlocked.Decrement(ref _open);
+            }
+            else if (Interlocked.Decrement(ref _refusing) == 0)
+            {
+                GiveBackAfterFlood();
             }
 
             served.SetResult();
