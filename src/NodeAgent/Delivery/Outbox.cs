@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Runtime.Serialization;
-using System.Text.Json;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.NodeAgent.Delivery;
@@ -45,8 +43,6 @@ internal sealed class Outbox : IDisposable
     private const string FileName = "outbox.log";
     private const string QuarantineName = "outbox.quarantine";
     private const string Manifest = "detection.v1";
-    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode FileModeOwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Acknowledged bytes still in the file before it is rewritten: at least this, and at least what is pending.</summary>
     private const long CompactAfterBytes = 1 << 20;
@@ -128,7 +124,7 @@ internal sealed class Outbox : IDisposable
         byte[] bytes;
         try
         {
-            CreateDirectory(outbox._dir);
+            OwnerOnlyFiles.CreateDirectory(outbox._dir);
             bytes = File.Exists(outbox._path) ? File.ReadAllBytes(outbox._path) : [];
             scan = OutboxFormat.Scan(bytes);
         }
@@ -244,7 +240,7 @@ internal sealed class Outbox : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Fail(Reason(e));
+            Fail(OwnerOnlyFiles.Reason(e));
         }
     }
 
@@ -275,7 +271,7 @@ internal sealed class Outbox : IDisposable
             }
             catch (IOException e)
             {
-                Fail(Reason(e));
+                Fail(OwnerOnlyFiles.Reason(e));
             }
         }
 
@@ -293,7 +289,7 @@ internal sealed class Outbox : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Fail(Reason(e));
+            Fail(OwnerOnlyFiles.Reason(e));
         }
     }
 
@@ -316,9 +312,9 @@ internal sealed class Outbox : IDisposable
         var temp = _path + ".tmp";
         try
         {
-            CreateDirectory(_dir);
+            OwnerOnlyFiles.CreateDirectory(_dir);
             File.Delete(temp); // a leftover would keep its mode
-            using (var rewrite = new FileStream(temp, Options(FileMode.CreateNew, 64 << 10)))
+            using (var rewrite = new FileStream(temp, OwnerOnlyFiles.WriteOptions(FileMode.CreateNew, 64 << 10)))
             {
                 foreach (var payload in PendingSeqs.Select(seq => _pending[seq]))
                 {
@@ -329,7 +325,7 @@ internal sealed class Outbox : IDisposable
             }
 
             File.Move(temp, _path, overwrite: true);
-            var file = new FileStream(_path, Options(FileMode.Append, 0));
+            var file = new FileStream(_path, OwnerOnlyFiles.WriteOptions(FileMode.Append, 0));
             Close();
             _file = file;
             _ackedBytesInFile = 0;
@@ -347,7 +343,7 @@ internal sealed class Outbox : IDisposable
                 // The next rewrite removes it.
             }
 
-            Fail(Reason(e));
+            Fail(OwnerOnlyFiles.Reason(e));
             return false;
         }
     }
@@ -396,7 +392,7 @@ internal sealed class Outbox : IDisposable
             if (File.Exists(_path) && !OperatingSystem.IsWindows())
             {
                 // A log written by an older agent may be readable by all.
-                File.SetUnixFileMode(_path, FileModeOwnerOnly);
+                File.SetUnixFileMode(_path, OwnerOnlyFiles.FileMode);
             }
 
             if (scan.Legacy || scan.Corrupt.Count > 0 || quarantine.Count > 0)
@@ -414,11 +410,11 @@ internal sealed class Outbox : IDisposable
                 file.Flush(flushToDisk: true);
             }
 
-            _file = new FileStream(_path, Options(FileMode.Append, 0));
+            _file = new FileStream(_path, OwnerOnlyFiles.WriteOptions(FileMode.Append, 0));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Fail(Reason(e));
+            Fail(OwnerOnlyFiles.Reason(e));
         }
     }
 
@@ -442,63 +438,15 @@ internal sealed class Outbox : IDisposable
         string? notSaved = null;
         try
         {
-            using var file = new FileStream(QuarantinePath, Options(FileMode.Append, 64 << 10));
-            using (var json = new Utf8JsonWriter(file))
-            {
-                foreach (var (record, reason) in records)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("time", DateTimeOffset.UtcNow);
-                    json.WriteString("log", _path);
-                    json.WriteNumber("offset", record.Offset);
-                    json.WriteString("reason", reason);
-                    json.WriteBase64String("bytes", record.Payload.Span);
-                    json.WriteEndObject();
-                    json.Flush();
-                    json.Reset();
-                    file.WriteByte((byte)'\n');
-                }
-            }
-
-            file.Flush(flushToDisk: true);
+            OutboxQuarantine.Append(QuarantinePath, _path, records);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteFailures++;
-            notSaved = $" (not saved in {QuarantineName}: {Reason(e)})";
+            notSaved = $" (not saved in {QuarantineName}: {OwnerOnlyFiles.Reason(e)})";
         }
 
         _quarantinedAtOpen.AddRange(records.Select(q => new QuarantinedRecord(q.Record.Offset, q.Record.Payload.Length, q.Reason + notSaved)));
-    }
-
-    private static FileStreamOptions Options(FileMode mode, int bufferSize)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = mode,
-            Access = FileAccess.Write,
-            Share = mode == FileMode.Append ? FileShare.Read : FileShare.None,
-            BufferSize = bufferSize,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = FileModeOwnerOnly;
-        }
-
-        return options;
-    }
-
-    // Only a directory made here gets 0700 (with its missing parents): an existing one may be shared.
-    private static void CreateDirectory(string dir)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(dir);
-        }
-        else
-        {
-            Directory.CreateDirectory(dir, DirectoryMode);
-        }
     }
 
     // Whether the open log is still the file at its path: one removed (or its directory) shows in
@@ -518,10 +466,6 @@ internal sealed class Outbox : IDisposable
 
         return target is null ? File.Exists(_path) : !target.EndsWith(" (deleted)", StringComparison.Ordinal);
     }
-
-    // "No space left on device" rather than .NET's message with the temp file's path in it.
-    private static string Reason(Exception e) =>
-        e is IOException { HResult: > 0 and < 4096 } ? Marshal.GetPInvokeErrorMessage(e.HResult) : e.Message;
 
     // The smallest pending sequence number (or _nextSeq): moves forward past what was acknowledged.
     private long Oldest()
