@@ -34,7 +34,6 @@ internal sealed class AgentHost : IAsyncDisposable
 {
     private const UnixFileMode StatusMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    private static readonly JsonSerializerOptions StatusJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     private readonly AgentOptions _options;
     private readonly ILogger _logger;
@@ -379,13 +378,13 @@ internal sealed class AgentHost : IAsyncDisposable
             var tracked = _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
             var status = new AgentStatus(
                 DateTimeOffset.UtcNow, _source.Name, Environment.ProcessId, tracked.Keys.Count,
-                Interlocked.Read(ref _eventsReceived), _budget.Dropped, _budget.InFlight, _source.Status());
+                Interlocked.Read(ref _eventsReceived), _budget.Dropped, _budget.InFlight, _source.Status(), OutboxStatus());
             // Counters and the probe's numbers, no command line: readable by all, for `memgrowth status`.
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!, StatusMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             var temp = path + ".tmp";
             using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = StatusMode }))
             {
-                JsonSerializer.Serialize(file, status, StatusJson);
+                JsonSerializer.Serialize(file, status, AgentStatus.Json);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -399,6 +398,26 @@ internal sealed class AgentHost : IAsyncDisposable
             {
                 _logger.LogWarning("status file {Path} not written ({Message}): `memgrowth status` cannot see this agent; --status-file PATH to write it elsewhere, \"\" for none", _options.StatusFile, e.Message);
             }
+        }
+    }
+
+    // What the outbox holds and how its disk fares, for `memgrowth status`; null without one, or when its
+    // delivery does not answer within a second (the status is written again in a second).
+    private OutboxStatus? OutboxStatus()
+    {
+        if (Delivery is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var d = Delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+            return new OutboxStatus(d.Pending, d.PendingBytes, d.MaxBytes, d.Dropped, d.Resent, d.WriteFailures, d.Quarantined, d.CorruptBytes, d.OutboxFault);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
         }
     }
 
@@ -440,6 +459,3 @@ internal sealed class AgentHost : IAsyncDisposable
         }
     }
 }
-
-internal sealed record AgentStatus(
-    DateTimeOffset Time, string Source, int Pid, int TrackedProcesses, long EventsReceived, long EventsDropped, long EventsInFlight, ProbeStatus? Probe);

@@ -71,6 +71,16 @@ internal static class StatusCommand
             }
         }
 
+        if (s.TryGetProperty("outbox", out var o) && o.ValueKind == JsonValueKind.Object)
+        {
+            w.WriteLine($"outbox             {o.GetProperty("pending").GetInt32()} pending ({o.GetProperty("pending_bytes").GetInt64() >> 10} of {o.GetProperty("max_bytes").GetInt64() >> 10} KiB)  dropped {o.GetProperty("dropped").GetInt64()}  resent {o.GetProperty("resent").GetInt64()}");
+            w.WriteLine($"outbox disk        write failures {o.GetProperty("write_failures").GetInt64()}  quarantined {o.GetProperty("quarantined").GetInt64()}  corrupt bytes skipped {o.GetProperty("corrupt_bytes").GetInt64()}");
+            if (o.TryGetProperty("fault", out var fault) && fault.ValueKind == JsonValueKind.String)
+            {
+                w.WriteLine($"outbox fault       {fault.GetString()}: detections are held in memory and the log is written again once it can be");
+            }
+        }
+
         return w.ToString();
     }
 }
