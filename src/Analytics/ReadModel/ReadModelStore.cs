@@ -85,6 +85,15 @@ public sealed class ReadModelStore
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
+    /// <summary>How many journal events the projections set aside as unreadable or impossible (table quarantined_events).</summary>
+    public async Task<long> CountQuarantinedAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM quarantined_events";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Stores a batch of events and moves the projection's offset to its last ordering, in one
     /// transaction. Events stored already change nothing. Returns how many events changed a leak row.

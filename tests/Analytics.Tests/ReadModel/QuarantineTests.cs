@@ -69,6 +69,7 @@ public sealed class QuarantineTests
         Assert.Equal(0, await LeakProjection.CatchUpAsync(system, store, null, cts.Token));
         Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM leak_rows"));
         Assert.Equal(3, Quarantined(database).Count);
+        Assert.Equal(3, await store.CountQuarantinedAsync(cts.Token));
         Assert.Equal(database.JournalEnd(), await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token));
         await system.Terminate();
     }
