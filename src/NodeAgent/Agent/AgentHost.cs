@@ -34,7 +34,6 @@ internal sealed class AgentHost : IAsyncDisposable
 {
     private const UnixFileMode StatusMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-
     private readonly AgentOptions _options;
     private readonly ILogger _logger;
     private readonly ActorSystem _system;

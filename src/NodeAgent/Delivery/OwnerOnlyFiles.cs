@@ -8,9 +8,9 @@ namespace MemGrowth.NodeAgent.Delivery;
 /// </summary>
 internal static class OwnerOnlyFiles
 {
-    public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode FileMode = History.DataDirectory.PrivateFile;
 
-    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode DirectoryMode = History.DataDirectory.PrivateDirectory;
 
     /// <summary>Options to write a file created 0600; appends share reading, anything else nothing.</summary>
     public static FileStreamOptions WriteOptions(System.IO.FileMode mode, int bufferSize)
