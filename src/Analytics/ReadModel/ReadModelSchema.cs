@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace MemGrowth.Analytics.ReadModel;
 
 /// <summary>
@@ -83,4 +85,13 @@ internal static class ReadModelSchema
         )
         """,
     ];
+
+    /// <summary>The tables and indexes the statements create.</summary>
+    public static readonly string[] Created = Names(@"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)");
+
+    /// <summary>The tables the statements drop.</summary>
+    public static readonly string[] Dropped = Names(@"DROP TABLE IF EXISTS (\w+)");
+
+    private static string[] Names(string pattern) =>
+        Statements.Select(s => Regex.Match(s, pattern)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToArray();
 }

@@ -34,8 +34,8 @@ public sealed class ReadModelStore
 
     private const int MaxAttempts = 5;
 
-    /// <summary>The advisory lock key that serializes <see cref="InitializeAsync"/> on PostgreSQL ("mgrm" in ASCII).</summary>
-    private const long InitializeLock = 0x6D67726D;
+    /// <summary>The advisory lock class (with the schema's hash) that serializes <see cref="InitializeAsync"/> on PostgreSQL ("mgrm" in ASCII).</summary>
+    private const int InitializeLock = 0x6D67726D;
 
     public ReadModelStore(JournalDatabase database, string connectionString)
     {
@@ -49,19 +49,34 @@ public sealed class ReadModelStore
     public string ConnectionString { get; }
 
     /// <summary>Creates the tables and indexes that are missing; safe to run on every start.</summary>
+    /// <remarks>
+    /// A schema that is complete is left alone: on PostgreSQL even <c>CREATE INDEX IF NOT EXISTS</c> takes a
+    /// SHARE lock on its table, which waits for every open write to it (a live projection's batch waiting on
+    /// the trends' journal), and everything initializing behind it would wait too.
+    /// </remarks>
     public async Task InitializeAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        if (await IsCompleteAsync(connection, null, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         if (Database == JournalDatabase.PostgreSql)
         {
             // Two PostgreSQL sessions running CREATE TABLE IF NOT EXISTS at once can both miss the table and
             // the slower fails (23505 on pg_type): a live projection starting while `memgrowth leaks`
-            // catches up did. One initializer at a time; the lock ends with the transaction.
+            // catches up did. One initializer at a time per schema (the clash is within one); the lock ends
+            // with the transaction.
             await using var lockCommand = connection.CreateCommand();
             lockCommand.Transaction = transaction;
-            lockCommand.CommandText = $"SELECT pg_advisory_xact_lock({InitializeLock})";
+            lockCommand.CommandText = $"SELECT pg_advisory_xact_lock({InitializeLock}, hashtext(current_schema()))";
             await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (await IsCompleteAsync(connection, transaction, ct).ConfigureAwait(false))
+            {
+                return;
+            }
         }
 
         foreach (var statement in ReadModelSchema.Statements)
@@ -73,6 +88,26 @@ public sealed class ReadModelStore
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether every table and index of <see cref="ReadModelSchema"/> is there and no table it drops is.</summary>
+    private async Task<bool> IsCompleteAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Database == JournalDatabase.PostgreSql
+            ? "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+            : "SELECT name FROM sqlite_master";
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        return ReadModelSchema.Created.All(present.Contains) && !ReadModelSchema.Dropped.Any(present.Contains);
     }
 
     /// <summary>The journal ordering the projection has stored everything up to (0: nothing yet).</summary>
