@@ -10,7 +10,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/NodeAgent/NodeAgent.csproj -c Release -o /app -nologo
+RUN dotnet publish src/Cli/Cli.csproj -c Release -o /app -nologo
 
 # Runtime: .NET (the history API is a small HTTP server of its own, no ASP.NET Core) and libbpf.so.1 (the
 # probe's loader).

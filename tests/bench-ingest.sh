@@ -9,7 +9,7 @@
 # "Options=-c synchronous_commit=off" (that one trades durability: say so next to any number it gives).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="$root/src/NodeAgent/bin/Release/net10.0/memgrowth"
+bin="$root/src/Cli/bin/Release/net10.0/memgrowth"
 [ -x "$bin" ] || { echo "build first: ./memgrowth build" >&2; exit 1; }
 database="${1:?usage: tests/bench-ingest.sh sqlite|postgresql [bench ingest options]}"
 shift

@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-8000}"
-bin="$root/src/NodeAgent/bin/Release/net10.0/memgrowth"
+bin="$root/src/Cli/bin/Release/net10.0/memgrowth"
 dir="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 ulimit -n $((n + 1024))

@@ -45,7 +45,7 @@ if [ "${1:-}" != "--run" ]; then
 fi
 
 growers="${2:?--run GROWERS SECONDS}"; seconds="${3:?--run GROWERS SECONDS}"; shift 3
-bin="${MEMGROWTH_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/src/NodeAgent/bin/Release/net10.0/memgrowth}"
+bin="${MEMGROWTH_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/src/Cli/bin/Release/net10.0/memgrowth}"
 work="$(mktemp -d)"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }

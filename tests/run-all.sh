@@ -42,7 +42,7 @@ if [ "$(id -u)" -ne 0 ] && [ "${CI:-}" != "true" ]; then
   skipped=$((skipped + 1))
 else
   log="$results/validate.log"
-  "$root/src/NodeAgent/bin/Release/net10.0/memgrowth" validate --quick --out "$results/validate" 2>&1 | tee "$log"
+  "$root/src/Cli/bin/Release/net10.0/memgrowth" validate --quick --out "$results/validate" 2>&1 | tee "$log"
   met=$(grep -c '^target met' "$log")
   missed=$(grep -c '^target MISSED' "$log")
   if ! grep -q '^validate: ' "$log"; then

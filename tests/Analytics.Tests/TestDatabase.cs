@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Akka.Configuration;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Shared.Settings;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

@@ -6,6 +6,7 @@ using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Analytics.Retention;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.Api;
 

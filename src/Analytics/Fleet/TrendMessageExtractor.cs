@@ -1,5 +1,6 @@
 using Akka.Cluster.Sharding;
 using MemGrowth.Analytics.Trends;
+using MemGrowth.Shared.Fleet;
 
 namespace MemGrowth.Analytics.Fleet;
 

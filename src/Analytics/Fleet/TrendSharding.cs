@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using MemGrowth.Analytics.Trends;
+using MemGrowth.Shared.Fleet;
 
 namespace MemGrowth.Analytics.Fleet;
 
@@ -20,13 +21,13 @@ public static class TrendSharding
         return ClusterSharding.Get(system).Start(
             TypeName,
             service => ServiceTrendEntity.Props(service, retention),
-            ClusterShardingSettings.Create(system).WithRole(LeakSharding.AnalyticsRole),
+            ClusterShardingSettings.Create(system).WithRole(LeakShards.AnalyticsRole),
             new TrendMessageExtractor());
     }
 
     public static IActorRef StartProxy(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
-        return ClusterSharding.Get(system).StartProxy(TypeName, LeakSharding.AnalyticsRole, new TrendMessageExtractor());
+        return ClusterSharding.Get(system).StartProxy(TypeName, LeakShards.AnalyticsRole, new TrendMessageExtractor());
     }
 }

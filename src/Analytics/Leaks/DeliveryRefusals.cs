@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.Leaks;
@@ -45,7 +46,7 @@ public static class DeliveryRefusals
 }
 
 /// <summary>
-/// Where deliveries that belong to no leak go (<see cref="Fleet.LeakMessageExtractor.RefusedEntityId"/>): a
+/// Where deliveries that belong to no leak go (<see cref="LeakMessageExtractor.RefusedEntityId"/>): a
 /// detection that fails <see cref="DetectionCheck"/>, a batch whose detections were all refused, a message that
 /// did not read. Not persistent: it logs and counts them and acknowledges what can be (<see cref="DeliveryRefusals"/>).
 /// </summary>

@@ -2,12 +2,6 @@ using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.Leaks;
 
-/// <summary>The kernel's OOM killer took this leak's process (reported by the agent's OOM tracepoint).</summary>
-public sealed record OomKill(LeakId Leak, DateTimeOffset Time);
-
-/// <summary>Asks a leak entity for its state; the reply is a <see cref="LeakSnapshot"/>.</summary>
-public sealed record GetLeak(LeakId Leak);
-
 /// <summary>A leak entity's state (null before its first detection) and how many events it journaled.</summary>
 public sealed record LeakSnapshot(LeakId Leak, LeakState? State, long LastSequenceNr);
 

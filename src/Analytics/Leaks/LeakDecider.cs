@@ -1,3 +1,4 @@
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.Leaks;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.Leaks;
@@ -168,7 +169,7 @@ public sealed class LeakEntity : ReceivePersistentActor
         return Math.Max(due, 0);
     }
 
-    private static int SnapshotOffset(string persistenceId) => Fleet.LeakMessageExtractor.ShardOf(persistenceId, SnapshotEvery);
+    private static int SnapshotOffset(string persistenceId) => LeakMessageExtractor.ShardOf(persistenceId, SnapshotEvery);
 
     /// <summary>Called after each event applied: snapshots the state as of <see cref="Eventsourced.LastSequenceNr"/> when <see cref="SnapshotDue"/> (its offset computed once).</summary>
     private void SnapshotIfDue()

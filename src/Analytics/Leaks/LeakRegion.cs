@@ -1,4 +1,5 @@
 using Akka.Actor;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.Analytics.Leaks;
@@ -39,8 +40,8 @@ public sealed class LeakRegion : ReceiveActor
     /// <summary>The entity the fleet's sharding would route <paramref name="message"/> to: its leak's, or the refused deliveries'.</summary>
     private IActorRef EntityOf(object message)
     {
-        var id = Fleet.LeakMessageExtractor.EntityIdOf(message) ?? Fleet.LeakMessageExtractor.RefusedEntityId;
-        if (id != Fleet.LeakMessageExtractor.RefusedEntityId)
+        var id = LeakMessageExtractor.EntityIdOf(message) ?? LeakMessageExtractor.RefusedEntityId;
+        if (id != LeakMessageExtractor.RefusedEntityId)
         {
             return EntityOf(LeakId.Parse(id));
         }

@@ -2,18 +2,9 @@ using System.Globalization;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
 using MemGrowth.Analytics.Trends;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.Persistence;
-
-/// <summary>Which database holds the journal.</summary>
-public enum JournalDatabase
-{
-    /// <summary>An embedded SQLite file: the standalone node, nothing to start.</summary>
-    Sqlite,
-
-    /// <summary>A PostgreSQL server: fleets.</summary>
-    PostgreSql,
-}
 
 /// <summary>
 /// The Akka.Persistence.Sql journal and snapshot store for a database, as HOCON. SQLite runs through

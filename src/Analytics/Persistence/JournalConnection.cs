@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using MemGrowth.Shared.Settings;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MemGrowth.Shared.Settings;
 using Microsoft.Data.Sqlite;
 
 namespace MemGrowth.Analytics.Persistence;

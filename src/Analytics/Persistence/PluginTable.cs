@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.Persistence;
 

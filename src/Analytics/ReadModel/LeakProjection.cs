@@ -7,6 +7,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.ReadModel;
 

@@ -3,6 +3,7 @@ using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.ReadModel;
 

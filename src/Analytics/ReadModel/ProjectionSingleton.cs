@@ -1,6 +1,7 @@
 using Akka.Actor;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.Retention;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.ReadModel;
 

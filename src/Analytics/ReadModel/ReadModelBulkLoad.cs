@@ -1,5 +1,6 @@
 using System.Data.Common;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Shared.Settings;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -11,7 +12,7 @@ namespace MemGrowth.Analytics.ReadModel;
 /// is only for a fresh read model that no projection writes to. SQLite: one prepared insert reused over
 /// large transactions; PostgreSQL: binary COPY.
 /// </summary>
-internal static class ReadModelBulkLoad
+public static class ReadModelBulkLoad
 {
     private const int SqliteBatch = 50_000;
 

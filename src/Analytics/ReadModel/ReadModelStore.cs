@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.ReadModel;
 
@@ -235,7 +236,7 @@ public sealed class ReadModelStore
         }
     }
 
-    internal async Task<DbConnection> OpenAsync(CancellationToken ct)
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = JournalConnection.Create(Database, ConnectionString);
         try

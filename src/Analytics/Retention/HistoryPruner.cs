@@ -2,6 +2,7 @@ using System.Data.Common;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.Retention;
 

@@ -1,5 +1,6 @@
 using Akka.Event;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.Retention;
 

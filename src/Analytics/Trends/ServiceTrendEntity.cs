@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Persistence;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.Retention;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.Trends;
 

@@ -4,7 +4,7 @@ namespace MemGrowth.NodeAgent.Actors;
 /// Bounds the events handed to the actors but not yet handled, so a slow consumer never stalls the
 /// ring-buffer thread or grows memory without limit: past the bound a batch is dropped and counted.
 /// </summary>
-internal sealed class EventBudget(long maxInFlight)
+public sealed class EventBudget(long maxInFlight)
 {
     private long _inFlight;
     private long _dropped;

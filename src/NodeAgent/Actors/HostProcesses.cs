@@ -5,7 +5,7 @@ using MemGrowth.Shared.Growth;
 namespace MemGrowth.NodeAgent.Actors;
 
 /// <summary><see cref="IHostProcesses"/> over /proc and cgroupfs.</summary>
-internal sealed class HostProcesses : IHostProcesses
+public sealed class HostProcesses : IHostProcesses
 {
     private readonly ProcfsReader _procfs = new();
     private readonly CgroupResolver _cgroups = new(clock: () => MonotonicClock.NowSeconds);

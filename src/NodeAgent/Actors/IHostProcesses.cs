@@ -3,7 +3,7 @@ using MemGrowth.Shared.Growth;
 namespace MemGrowth.NodeAgent.Actors;
 
 /// <summary>What a tracker learns about its process beyond the samples, when it has something to say.</summary>
-internal sealed record ProcessDetails(
+public sealed record ProcessDetails(
     string Cmdline,
     string? Cgroup,
     string? ContainerId,
@@ -11,7 +11,7 @@ internal sealed record ProcessDetails(
     long? CgroupUsageBytes);
 
 /// <summary>The host's process table, as the actors need it. Implemented over /proc and cgroupfs.</summary>
-internal interface IHostProcesses
+public interface IHostProcesses
 {
     /// <summary>Whether this exact process (PID and start time) is still running.</summary>
     bool IsAlive(ProcessKey key);

@@ -9,7 +9,7 @@ namespace MemGrowth.NodeAgent.Actors;
 /// stops it when the process exits, and sweeps for processes whose exit event was lost. A reused PID
 /// with a new start time is a new process: the old tracker is told its process is gone.
 /// </summary>
-internal sealed class ProcessSupervisor : ReceiveActor, IWithTimers
+public sealed class ProcessSupervisor : ReceiveActor, IWithTimers
 {
     private readonly TrackerSettings _settings;
     private readonly IHostProcesses _host;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using MemGrowth.NodeAgent.Sources;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Growth;
 using MemGrowth.Shared.Messages;
 

@@ -3,7 +3,7 @@ using MemGrowth.Shared.Growth;
 namespace MemGrowth.NodeAgent.Actors;
 
 /// <summary>What every tracker shares: the growth settings, the host, and where detections go.</summary>
-internal sealed record TrackerSettings(
+public sealed record TrackerSettings(
     GrowthSettings Growth,
     string Host,
     double SampleIntervalSeconds,

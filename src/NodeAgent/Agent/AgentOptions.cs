@@ -1,11 +1,13 @@
 using System.Globalization;
 using Akka.Configuration;
 using MemGrowth.NodeAgent.Probe;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.NodeAgent.Agent;
 
-internal enum SourceKind
+public enum SourceKind
 {
     Bpf,
     Procfs,
@@ -15,7 +17,7 @@ internal enum SourceKind
 /// Everything `memgrowth run` is told: config/memgrowth.hocon (or --config FILE), then the command
 /// line on top. Bad values fail here, with the key and what would be accepted.
 /// </summary>
-internal sealed record AgentOptions
+public sealed record AgentOptions
 {
     private static readonly HashSet<string> KnownKeys =
     [
@@ -56,7 +58,7 @@ internal sealed record AgentOptions
     public ApiEndpoint? Api { get; init; }
 
     /// <summary>How long the history keeps a closed leak in detail (see <see cref="HistoryRetention"/>).</summary>
-    public TimeSpan HistoryRetention { get; init; } = MemGrowth.Analytics.Retention.HistoryRetention.Default;
+    public TimeSpan HistoryRetention { get; init; } = Shared.Settings.HistoryRetention.Default;
 
     /// <summary>JSON lines destination: a path, "-" for stdout, or null for none.</summary>
     public string? JsonlPath { get; init; }
@@ -76,7 +78,7 @@ internal sealed record AgentOptions
     public Config AkkaConfig { get; init; } = Config.Empty;
 
     /// <summary>Set by `memgrowth agent`: join this fleet and deliver detections to its analytics nodes.</summary>
-    public Fleet.FleetOptions? Fleet { get; init; }
+    public FleetOptions? Fleet { get; init; }
 
     public const string Usage = """
         usage: memgrowth run [options]
@@ -222,7 +224,7 @@ internal sealed record AgentOptions
             DataDir = Read("data-dir", k => NullIfEmpty(config.GetString(k)), d.DataDir),
             Api = Read("api", k => ApiEndpoint.Parse(config.GetString(k), k), d.Api),
             WatchSelf = Read("watch-self", k => config.GetBoolean(k), d.WatchSelf),
-            HistoryRetention = Read("history-retention", k => MemGrowth.Analytics.Retention.HistoryRetention.Check(config.GetTimeSpan(k)), d.HistoryRetention),
+            HistoryRetention = Read("history-retention", k => Shared.Settings.HistoryRetention.Check(config.GetTimeSpan(k)), d.HistoryRetention),
             AkkaConfig = root,
         };
     }

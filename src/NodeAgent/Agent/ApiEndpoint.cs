@@ -4,7 +4,7 @@ using System.Net;
 namespace MemGrowth.NodeAgent.Agent;
 
 /// <summary>An address and port to serve HTTP on, as given: "127.0.0.1:8480", "[::1]:8480", "0.0.0.0:0" (any free port).</summary>
-internal sealed record ApiEndpoint(string Bind, int Port)
+public sealed record ApiEndpoint(string Bind, int Port)
 {
     /// <summary>The endpoint <paramref name="text"/> names; null for "" (no API).</summary>
     /// <exception cref="ArgumentException">Not an IP address and a port.</exception>

@@ -10,7 +10,7 @@ namespace MemGrowth.NodeAgent.Agent;
 /// holding nothing, ~8 MiB of it in the main arena even without the history (docs/bench/memory.md). A trim
 /// walks the arenas' free lists: about 0.4 ms on the bench machine, 0.01 % of a core every 5 s.
 /// </summary>
-internal sealed class NativeHeapTrim : IDisposable
+public sealed class NativeHeapTrim : IDisposable
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
 

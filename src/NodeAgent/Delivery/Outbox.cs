@@ -5,7 +5,7 @@ using MemGrowth.Shared.Messages;
 namespace MemGrowth.NodeAgent.Delivery;
 
 /// <summary>A record of the log set aside when it was opened: where it was, why, how many bytes.</summary>
-internal readonly record struct QuarantinedRecord(long Offset, int Bytes, string Reason);
+public readonly record struct QuarantinedRecord(long Offset, int Bytes, string Reason);
 
 /// <summary>
 /// An agent's detections that no analytics node has journaled yet, on disk: an append-only log
@@ -38,7 +38,7 @@ internal readonly record struct QuarantinedRecord(long Offset, int Bytes, string
 /// (command lines can hold secrets); an existing directory's mode is left alone (it may be shared).
 /// </para>
 /// </summary>
-internal sealed class Outbox : IDisposable
+public sealed class Outbox : IDisposable
 {
     private const string FileName = "outbox.log";
     private const string QuarantineName = "outbox.quarantine";

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace MemGrowth.NodeAgent.Delivery;
 
 /// <summary>Asks <see cref="OutboxDelivery"/> for its counters; the reply is a <see cref="DeliveryStatus"/>.</summary>
-internal sealed record GetDeliveryStatus
+public sealed record GetDeliveryStatus
 {
     public static GetDeliveryStatus Instance { get; } = new();
 }
@@ -20,7 +20,7 @@ internal sealed record UseRegion(IActorRef Region);
 /// <param name="Quarantined">Records of the log set aside at start (<see cref="Outbox.Quarantined"/>).</param>
 /// <param name="CorruptBytes">Corrupt bytes of the log skipped at start (<see cref="Outbox.CorruptBytes"/>).</param>
 /// <param name="OutboxFault">Why the log is not written now (pending detections held in memory only), or null.</param>
-internal sealed record DeliveryStatus(
+public sealed record DeliveryStatus(
     int Pending, long PendingBytes, long MaxBytes, int InFlight, long Appended, long Acked, long Resent, long Dropped, double OldestPendingSeconds,
     IReadOnlyList<double> AckSeconds, long WriteFailures = 0, long Quarantined = 0, long CorruptBytes = 0, string? OutboxFault = null);
 
@@ -36,7 +36,7 @@ internal sealed record DeliveryStatus(
 /// While the outbox's disk cannot be written, delivery goes on from memory and the log says that too,
 /// once when it starts and once when the outbox is written again.
 /// </summary>
-internal sealed class OutboxDelivery : ReceiveActor, IWithTimers
+public sealed class OutboxDelivery : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan TickEvery = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(10);

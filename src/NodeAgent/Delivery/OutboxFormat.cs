@@ -7,7 +7,7 @@ namespace MemGrowth.NodeAgent.Delivery;
 internal readonly record struct FramedRecord(long Offset, int FrameBytes, ReadOnlyMemory<byte> Payload);
 
 /// <summary>Bytes between records that frame as nothing (corruption), skipped by a reader.</summary>
-internal readonly record struct CorruptSpan(long Offset, long Length);
+public readonly record struct CorruptSpan(long Offset, long Length);
 
 /// <summary>What a scan of an outbox log found: its records in order, the corrupt spans between them, where the last good record ends.</summary>
 internal sealed class LogScan(bool legacy, long length)

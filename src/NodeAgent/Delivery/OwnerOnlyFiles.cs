@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.NodeAgent.Delivery;
 
@@ -8,9 +9,9 @@ namespace MemGrowth.NodeAgent.Delivery;
 /// </summary>
 internal static class OwnerOnlyFiles
 {
-    public const UnixFileMode FileMode = History.DataDirectory.PrivateFile;
+    public const UnixFileMode FileMode = PrivateModes.File;
 
-    private const UnixFileMode DirectoryMode = History.DataDirectory.PrivateDirectory;
+    private const UnixFileMode DirectoryMode = PrivateModes.Directory;
 
     /// <summary>Options to write a file created 0600; appends share reading, anything else nothing.</summary>
     public static FileStreamOptions WriteOptions(System.IO.FileMode mode, int bufferSize)

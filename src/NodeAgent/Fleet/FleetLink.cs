@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
-using MemGrowth.Analytics.Fleet;
 using MemGrowth.NodeAgent.Delivery;
+using MemGrowth.Shared.Fleet;
 using Microsoft.Extensions.Logging;
 
 namespace MemGrowth.NodeAgent.Fleet;
@@ -17,7 +17,7 @@ namespace MemGrowth.NodeAgent.Fleet;
 /// node restarted at once, they formed a new cluster from their seeds, and agents left behind in the old
 /// one would otherwise wait there forever.
 /// </summary>
-internal sealed class FleetLink : IAsyncDisposable
+public sealed class FleetLink : IAsyncDisposable
 {
     /// <summary>How long a downed agent waits before it joins again (its old incarnation must be removed first).</summary>
     public static readonly TimeSpan RejoinAfter = TimeSpan.FromSeconds(3);
@@ -90,12 +90,12 @@ internal sealed class FleetLink : IAsyncDisposable
                 return;
             }
 
-            system = FleetSystem.Create(_fleet, LeakSharding.AgentRole, _fleet.AgentPort, _extra);
+            system = FleetSystem.Create(_fleet, LeakShards.AgentRole, _fleet.AgentPort, _extra);
             _system = system;
         }
 
         Interlocked.Increment(ref _incarnations);
-        var proxy = LeakSharding.StartProxy(system);
+        var proxy = LeakShards.StartProxy(system);
         var relay = system.ActorOf(FleetRelay.Props(proxy, _delivery), "relay");
         _delivery.Tell(new UseRegion(relay));
         Interlocked.Exchange(ref _aloneSince, -1);
@@ -127,7 +127,7 @@ internal sealed class FleetLink : IAsyncDisposable
 
         var state = Cluster.Get(system).State;
         var self = Cluster.Get(system).SelfMember;
-        var analytics = state.Members.Any(m => m.HasRole(LeakSharding.AnalyticsRole) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
+        var analytics = state.Members.Any(m => m.HasRole(LeakShards.AnalyticsRole) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
         if (self.Status != MemberStatus.Up || analytics)
         {
             Interlocked.Exchange(ref _aloneSince, -1);

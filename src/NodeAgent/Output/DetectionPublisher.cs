@@ -9,7 +9,7 @@ namespace MemGrowth.NodeAgent.Output;
 /// leak history when the node keeps one. One writer, so lines never interleave; a failing sink is logged
 /// once and the others carry on.
 /// </summary>
-internal sealed class DetectionPublisher : ReceiveActor
+public sealed class DetectionPublisher : ReceiveActor
 {
     private readonly TextWriter? _console;
     private readonly TextWriter? _jsonl;

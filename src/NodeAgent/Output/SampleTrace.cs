@@ -11,7 +11,7 @@ namespace MemGrowth.NodeAgent.Output;
 /// can be replayed through the classifier offline (`memgrowth validate` does) and the agent's tracking
 /// and clean-up delays measured.
 /// </summary>
-internal sealed class SampleTrace : ReceiveActor
+public sealed class SampleTrace : ReceiveActor
 {
     public SampleTrace(TextWriter writer)
     {

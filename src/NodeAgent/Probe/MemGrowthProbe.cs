@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using MemGrowth.NodeAgent.Probe.Native;
+using MemGrowth.Shared.Fleet;
 using Microsoft.Extensions.Logging;
 
 namespace MemGrowth.NodeAgent.Probe;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace MemGrowth.NodeAgent.Sources;
 
 /// <summary>The eBPF probe as a memory source: load and attach at construction, then a ring reader thread.</summary>
-internal sealed class BpfSource : IMemorySource
+public sealed class BpfSource : IMemorySource
 {
     private static readonly string[] Programs = ["on_rss_stat", "on_process_exit", "on_process_exec", "on_flush_tick", "on_oom_kill"];
 

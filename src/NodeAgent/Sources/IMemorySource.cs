@@ -1,7 +1,7 @@
 namespace MemGrowth.NodeAgent.Sources;
 
 /// <summary>Where the agent's samples come from: the eBPF probe, or /proc polling where BPF is not possible.</summary>
-internal interface IMemorySource : IDisposable
+public interface IMemorySource : IDisposable
 {
     /// <summary>"bpf" or "procfs", as reported in agent_ready and the status file.</summary>
     string Name { get; }

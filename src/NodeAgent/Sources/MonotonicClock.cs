@@ -7,7 +7,7 @@ namespace MemGrowth.NodeAgent.Sources;
 /// CLOCK_MONOTONIC in seconds (Stopwatch reads it on Linux), the clock of the probe's timestamps, and
 /// the conversions to wall time and to /proc's start ticks.
 /// </summary>
-internal static partial class MonotonicClock
+public static partial class MonotonicClock
 {
     /// <summary>USER_HZ: the unit of /proc/PID/stat's start time; 100 on every Linux architecture.</summary>
     public const long TicksPerSecond = 100;

@@ -8,7 +8,7 @@ namespace MemGrowth.NodeAgent.Sources;
 /// sample when RSS + swap moved by at least the minimum delta, an exit when a process is gone). For
 /// hosts where BPF is not possible, and the baseline the overhead benchmark compares the probe to.
 /// </summary>
-internal sealed class PollingSource(TimeSpan interval, long minDeltaBytes, ILogger logger) : IMemorySource
+public sealed class PollingSource(TimeSpan interval, long minDeltaBytes, ILogger logger) : IMemorySource
 {
     private readonly ProcfsReader _reader = new();
     private readonly CancellationTokenSource _stop = new();

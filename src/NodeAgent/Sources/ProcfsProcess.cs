@@ -3,7 +3,7 @@ using MemGrowth.Shared.Growth;
 namespace MemGrowth.NodeAgent.Sources;
 
 /// <summary>One process as /proc shows it at one moment: identity, parentage and memory by type, in bytes.</summary>
-internal readonly record struct ProcfsProcess(
+public readonly record struct ProcfsProcess(
     ProcessKey Key,
     string Comm,
     char State,

@@ -9,7 +9,7 @@ namespace MemGrowth.NodeAgent.Sources;
 /// buffer, handle-based reads, no per-line strings. Not thread-safe (the buffer is shared); use one
 /// reader per thread. A process that exits mid-read yields null (or "" for the command line), never an exception.
 /// </summary>
-internal sealed class ProcfsReader(string root = "/proc")
+public sealed class ProcfsReader(string root = "/proc")
 {
     // Command lines can be as long as ARG_MAX; past this the rest is not worth keeping.
     private const int MaxFileBytes = 1 << 20;

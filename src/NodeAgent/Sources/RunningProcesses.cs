@@ -1,7 +1,7 @@
 namespace MemGrowth.NodeAgent.Sources;
 
 /// <summary>Every user process running now, as Seen events: what the agent starts from.</summary>
-internal static class RunningProcesses
+public static class RunningProcesses
 {
     public static List<SourceEvent> Take(double now, ProcfsReader? reader = null)
     {

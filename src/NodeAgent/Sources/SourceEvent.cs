@@ -2,7 +2,7 @@ using MemGrowth.Shared.Growth;
 
 namespace MemGrowth.NodeAgent.Sources;
 
-internal enum SourceEventKind
+public enum SourceEventKind
 {
     Seen,
     Sample,
@@ -19,7 +19,7 @@ internal enum SourceEventKind
 /// What a memory source (the eBPF probe or procfs) says about one process. Times are seconds on
 /// CLOCK_MONOTONIC (<see cref="MonotonicClock"/>), the clock bpf_ktime_get_ns() reads.
 /// </summary>
-internal readonly record struct SourceEvent(
+public readonly record struct SourceEvent(
     SourceEventKind Kind,
     ProcessKey Key,
     string Comm,

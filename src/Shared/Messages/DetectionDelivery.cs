@@ -30,6 +30,9 @@ public sealed record DetectionAck(string Producer, long Seq);
 /// </remarks>
 public sealed record DeliverDetections
 {
+    /// <summary>Most detections an agent puts in one batch (its delivery's and config's bound).</summary>
+    public const int MostDetections = 64;
+
     public DeliverDetections(string producer, IReadOnlyList<long> seqs, IReadOnlyList<Detection> detections)
     {
         ArgumentNullException.ThrowIfNull(producer);

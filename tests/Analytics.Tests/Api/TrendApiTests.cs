@@ -9,6 +9,7 @@ using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Analytics.Tests.ReadModel;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Api;

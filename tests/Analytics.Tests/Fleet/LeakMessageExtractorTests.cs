@@ -1,5 +1,6 @@
 using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Leaks;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Messages;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Trends;
+using MemGrowth.Shared.Fleet;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Fleet;

@@ -5,8 +5,10 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Growth;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Leaks;

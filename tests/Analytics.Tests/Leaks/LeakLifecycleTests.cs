@@ -1,4 +1,5 @@
 using MemGrowth.Analytics.Leaks;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Growth;
 using MemGrowth.Shared.Messages;
 using Xunit;

@@ -4,7 +4,9 @@ using Akka.Configuration;
 using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Leaks;

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.Persistence;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Persistence;

@@ -1,4 +1,5 @@
 using MemGrowth.Analytics.Persistence;
+using MemGrowth.Shared.Settings;
 using Npgsql;
 using Xunit;
 

@@ -5,6 +5,7 @@ using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Analytics.Tests.ReadModel;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Persistence;

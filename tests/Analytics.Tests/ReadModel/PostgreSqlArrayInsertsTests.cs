@@ -3,6 +3,7 @@ using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Shared.Growth;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Npgsql;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.ReadModel;

@@ -4,6 +4,7 @@ using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.ReadModel;

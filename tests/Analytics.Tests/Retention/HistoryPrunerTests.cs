@@ -5,7 +5,9 @@ using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Analytics.Retention;
 using MemGrowth.Analytics.Tests.ReadModel;
 using MemGrowth.Analytics.Trends;
+using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Retention;

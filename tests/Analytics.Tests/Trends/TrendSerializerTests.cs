@@ -6,6 +6,7 @@ using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Growth;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Trends;

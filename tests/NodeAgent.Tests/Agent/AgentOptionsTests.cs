@@ -1,4 +1,5 @@
 using MemGrowth.NodeAgent.Agent;
+using MemGrowth.Shared.Settings;
 using Xunit;
 
 namespace MemGrowth.NodeAgent.Tests.Agent;

@@ -95,7 +95,7 @@ public sealed class OutboxCorruptionTests : IDisposable
     [MemberData(nameof(WrongShapes))]
     public void Should_quarantine_a_framed_record_that_is_not_a_detection_and_recover_the_others(string json)
     {
-        var sent = Enumerable.Range(0, 4).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var sent = Enumerable.Range(0, 4).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         var wrong = System.Text.Encoding.UTF8.GetBytes(json);
         var frames = sent.Select(d => OutboxFormat.Frame(MessageSerializer.Encode(d))).ToList();
         frames.Insert(2, OutboxFormat.Frame(wrong));
@@ -129,7 +129,7 @@ public sealed class OutboxCorruptionTests : IDisposable
     [Fact]
     public void Should_quarantine_a_detection_that_decodes_but_no_node_could_have_written()
     {
-        var sent = Enumerable.Range(0, 3).Select(n => Synthetic.Detection(n, leaks: 3)).ToList();
+        var sent = Enumerable.Range(0, 3).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
         var noPid = sent[1] with { Process = sent[1].Process with { Pid = 0 } };
         Assert.NotNull(DetectionCheck.Problem(noPid));
         File.WriteAllBytes(LogPath, [.. new[] { sent[0], noPid, sent[2] }.SelectMany(d => OutboxFormat.Frame(MessageSerializer.Encode(d)))]);
@@ -142,14 +142,14 @@ public sealed class OutboxCorruptionTests : IDisposable
     [Fact]
     public void Should_read_a_log_of_the_format_before_framing_and_rewrite_it_framed()
     {
-        var sent = Enumerable.Range(0, 5).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var sent = Enumerable.Range(0, 5).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         var noPid = sent[1] with { Process = sent[1].Process with { Pid = 0 } };
         var legacy = new[] { sent[0], noPid, sent[2], sent[3], sent[4] }.SelectMany(d => LegacyFrame(MessageSerializer.Encode(d))).ToArray();
         var torn = LegacyFrame(MessageSerializer.Encode(sent[0]))[..^5];
         File.WriteAllBytes(LogPath, [.. legacy, .. torn]);
         Assert.True(OutboxFormat.Scan(File.ReadAllBytes(LogPath)).Legacy);
 
-        var later = Synthetic.Detection(10, leaks: 2);
+        var later = SyntheticDetections.Of(10, 2, "test-host");
         var expected = new[] { sent[0], sent[2], sent[3], sent[4] };
         using (var reopened = Outbox.Open(_dir.Path, Unbounded))
         {
@@ -180,7 +180,7 @@ public sealed class OutboxCorruptionTests : IDisposable
 
     private List<Detection> WriteLog(int count)
     {
-        var sent = Enumerable.Range(0, count).Select(n => Synthetic.Detection(n, leaks: 3)).ToList();
+        var sent = Enumerable.Range(0, count).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
         using var outbox = Outbox.Open(_dir.Path, Unbounded);
         sent.ForEach(d => outbox.Append(d));
         return sent;

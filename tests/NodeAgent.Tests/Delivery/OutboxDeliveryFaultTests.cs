@@ -39,7 +39,7 @@ public sealed class OutboxDeliveryFaultTests : TestKit
         tmpfs.Fill();
 
         // One detection per leak, so each goes out at once.
-        var sent = Enumerable.Range(0, 30).Select(n => Synthetic.Detection(n, leaks: 30)).ToList();
+        var sent = Enumerable.Range(0, 30).Select(n => SyntheticDetections.Of(n, 30, "test-host")).ToList();
         sent.ForEach(d => delivery.Tell(d));
         var delivered = _region.ReceiveN(sent.Count).Cast<DeliverDetection>().ToList();
         Assert.Equal(sent, delivered.Select(d => d.Detection));
@@ -70,7 +70,7 @@ public sealed class OutboxDeliveryFaultTests : TestKit
     [Fact]
     public void Should_log_where_damage_was_found_and_deliver_only_good_records()
     {
-        var good = Enumerable.Range(0, 3).Select(n => Synthetic.Detection(n, leaks: 3)).ToList();
+        var good = Enumerable.Range(0, 3).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
         var junk = new byte[] { 1, 2, 3, 4, 5, 6, 7 };
         var wrong = OutboxFormat.Frame("{\"type\":\"growth_detected\",\"pid\":\"notanumber\"}"u8);
         var first = OutboxFormat.Frame(MessageSerializer.Encode(good[0]));

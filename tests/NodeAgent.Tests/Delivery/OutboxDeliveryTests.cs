@@ -30,7 +30,7 @@ public sealed class OutboxDeliveryTests : TestKit
     public async Task Should_send_a_leaks_oldest_detection_then_what_waited_behind_it_as_one_batch_in_order()
     {
         var delivery = Start(maxInFlight: 10, resendAfter: Never);
-        var sent = Enumerable.Range(0, 3).Select(n => Synthetic.Detection(n, leaks: 1)).ToList();
+        var sent = Enumerable.Range(0, 3).Select(n => SyntheticDetections.Of(n, 1, "test-host")).ToList();
         sent.ForEach(d => delivery.Tell(d));
 
         Assert.Equal(new DeliverDetection(Producer, 1, sent[0]), _region.ExpectMsg<DeliverDetection>());
@@ -51,7 +51,7 @@ public sealed class OutboxDeliveryTests : TestKit
     public async Task Should_bound_a_batch_and_settle_it_only_by_an_ack_naming_all_of_it()
     {
         var delivery = Start(maxInFlight: 10, resendAfter: Never);
-        var sent = Enumerable.Range(0, 1 + OutboxDelivery.MaxBatch + 5).Select(n => Synthetic.Detection(n, leaks: 1)).ToList();
+        var sent = Enumerable.Range(0, 1 + OutboxDelivery.MaxBatch + 5).Select(n => SyntheticDetections.Of(n, 1, "test-host")).ToList();
         sent.ForEach(d => delivery.Tell(d));
         Assert.Equal(1, _region.ExpectMsg<DeliverDetection>().Seq);
         delivery.Tell(new DetectionAck(Producer, 1));
@@ -76,7 +76,7 @@ public sealed class OutboxDeliveryTests : TestKit
     public async Task Should_keep_at_most_max_in_flight_across_leaks()
     {
         var delivery = Start(maxInFlight: 2, resendAfter: Never);
-        var sent = Enumerable.Range(0, 4).Select(n => Synthetic.Detection(n, leaks: 4)).ToList();
+        var sent = Enumerable.Range(0, 4).Select(n => SyntheticDetections.Of(n, 4, "test-host")).ToList();
         sent.ForEach(d => delivery.Tell(d));
 
         Assert.Equal(1, _region.ExpectMsg<DeliverDetection>().Seq);
@@ -100,7 +100,7 @@ public sealed class OutboxDeliveryTests : TestKit
         // One slot; leak 0 has two detections queued, leak 1 one. When leak 0's first is acked, leak 1 has
         // waited longest: it goes next, or a busy leak would hold the window for as long as it has a backlog.
         var delivery = Start(maxInFlight: 1, resendAfter: Never);
-        var sent = Enumerable.Range(0, 3).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var sent = Enumerable.Range(0, 3).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         sent.ForEach(d => delivery.Tell(d));
 
         Assert.Equal(1, _region.ExpectMsg<DeliverDetection>().Seq);
@@ -115,8 +115,8 @@ public sealed class OutboxDeliveryTests : TestKit
     public async Task Should_ignore_an_ack_for_another_producer_or_an_unknown_seq()
     {
         var delivery = Start(maxInFlight: 10, resendAfter: Never);
-        delivery.Tell(Synthetic.Detection(0, leaks: 1));
-        delivery.Tell(Synthetic.Detection(1, leaks: 1));
+        delivery.Tell(SyntheticDetections.Of(0, 1, "test-host"));
+        delivery.Tell(SyntheticDetections.Of(1, 1, "test-host"));
         Assert.Equal(1, _region.ExpectMsg<DeliverDetection>().Seq);
 
         delivery.Tell(new DetectionAck("another-host:/outbox", 1));
@@ -139,7 +139,7 @@ public sealed class OutboxDeliveryTests : TestKit
     {
         var resendAfter = TimeSpan.FromMilliseconds(200);
         var delivery = Start(maxInFlight: 10, resendAfter);
-        var detection = Synthetic.Detection(0, leaks: 1);
+        var detection = SyntheticDetections.Of(0, 1, "test-host");
         delivery.Tell(detection);
         var first = _region.ExpectMsg<DeliverDetection>();
         var sentAt = Stopwatch.GetTimestamp();
@@ -165,7 +165,7 @@ public sealed class OutboxDeliveryTests : TestKit
     [Fact]
     public async Task Should_deliver_what_it_recovers_from_disk_at_start()
     {
-        var stored = Enumerable.Range(0, 4).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var stored = Enumerable.Range(0, 4).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         using (var outbox = Outbox.Open(_dir.Path, 1 << 20))
         {
             stored.ForEach(d => outbox.Append(d));
@@ -188,7 +188,7 @@ public sealed class OutboxDeliveryTests : TestKit
     [Fact]
     public async Task Should_leave_only_unacknowledged_detections_on_disk_when_stopped()
     {
-        var sent = Enumerable.Range(0, 3).Select(n => Synthetic.Detection(n, leaks: 3)).ToList();
+        var sent = Enumerable.Range(0, 3).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
         var delivery = Start(maxInFlight: 10, resendAfter: Never);
         sent.ForEach(d => delivery.Tell(d));
         _region.ReceiveN(3);
@@ -206,11 +206,11 @@ public sealed class OutboxDeliveryTests : TestKit
     [Fact]
     public async Task Should_count_what_it_appends_acks_resends_and_drops()
     {
-        var record = OutboxFormat.FrameBytes(MessageSerializer.Encode(Synthetic.Detection(1, leaks: 1)).Length);
+        var record = OutboxFormat.FrameBytes(MessageSerializer.Encode(SyntheticDetections.Of(1, 1, "test-host")).Length);
         var delivery = Start(maxInFlight: 10, resendAfter: TimeSpan.FromMilliseconds(200), maxBytes: 3 * record);
         for (var n = 1; n <= 5; n++)
         {
-            delivery.Tell(Synthetic.Detection(n, leaks: 1));
+            delivery.Tell(SyntheticDetections.Of(n, 1, "test-host"));
         }
 
         Assert.Equal(1, _region.ExpectMsg<DeliverDetection>().Seq);

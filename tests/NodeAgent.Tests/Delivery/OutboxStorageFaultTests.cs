@@ -26,7 +26,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
     {
         using var tmpfs = new SmallTmpfs("1m");
         var dir = Path.Combine(tmpfs.Path, "outbox");
-        var sent = Enumerable.Range(0, 60).Select(n => Synthetic.Detection(n, leaks: 4)).ToList();
+        var sent = Enumerable.Range(0, 60).Select(n => SyntheticDetections.Of(n, 4, "test-host")).ToList();
         var outbox = Outbox.Open(dir, Unbounded);
         try
         {
@@ -56,7 +56,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
             var expected = sent.Where((_, i) => i + 1 is not (2 or 5 or 20 or 33 or 60)).ToList();
             AssertLogHolds(outbox.LogPath, expected);
 
-            var later = Synthetic.Detection(100, leaks: 4);
+            var later = SyntheticDetections.Of(100, 4, "test-host");
             outbox.Append(later);
             expected.Add(later);
             AssertLogHolds(outbox.LogPath, expected);
@@ -67,7 +67,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
         }
 
         using var reopened = Outbox.Open(dir, Unbounded);
-        Assert.Equal(sent.Where((_, i) => i + 1 is not (2 or 5 or 20 or 33 or 60)).Append(Synthetic.Detection(100, leaks: 4)), reopened.PendingSeqs.Select(reopened.Get));
+        Assert.Equal(sent.Where((_, i) => i + 1 is not (2 or 5 or 20 or 33 or 60)).Append(SyntheticDetections.Of(100, 4, "test-host")), reopened.PendingSeqs.Select(reopened.Get));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
     {
         using var tmpfs = new SmallTmpfs("4m");
         var dir = Path.Combine(tmpfs.Path, "outbox");
-        var sent = Enumerable.Range(0, 3000).Select(n => Synthetic.Detection(n, leaks: 10)).ToList();
+        var sent = Enumerable.Range(0, 3000).Select(n => SyntheticDetections.Of(n, 10, "test-host")).ToList();
         var outbox = Outbox.Open(dir, Unbounded);
         try
         {
@@ -95,7 +95,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
             Assert.Equal(written, File.ReadAllBytes(outbox.LogPath)); // untouched: a restart would resend, not lose
             Assert.False(File.Exists(outbox.LogPath + ".tmp"));
 
-            var later = Synthetic.Detection(5000, leaks: 10);
+            var later = SyntheticDetections.Of(5000, 10, "test-host");
             outbox.Append(later); // held in memory: the log is no longer appended to
             Assert.Equal(written, File.ReadAllBytes(outbox.LogPath));
 
@@ -115,7 +115,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
         using var tmpfs = new SmallTmpfs("1m");
         var dir = Path.Combine(tmpfs.Path, "outbox");
         Directory.CreateDirectory(dir);
-        var sent = Enumerable.Range(0, 5).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var sent = Enumerable.Range(0, 5).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         // A log of an agent from before framing: it must be rewritten framed before anything is appended.
         var legacy = sent.SelectMany(d =>
         {
@@ -132,7 +132,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
         using var outbox = Outbox.Open(dir, Unbounded);
         Assert.Equal(sent, outbox.PendingSeqs.Select(outbox.Get));
         Assert.NotNull(outbox.Fault);
-        var later = Synthetic.Detection(5, leaks: 2);
+        var later = SyntheticDetections.Of(5, 2, "test-host");
         outbox.Append(later);
         Assert.Equal(legacy, File.ReadAllBytes(log)); // the old log is left as it was until it can be replaced
 
@@ -146,7 +146,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
     public void Should_write_the_log_again_when_it_was_removed()
     {
         var dir = Path.Combine(_temp.Path, "outbox");
-        var sent = Enumerable.Range(0, 6).Select(n => Synthetic.Detection(n, leaks: 3)).ToList();
+        var sent = Enumerable.Range(0, 6).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
         using var outbox = Outbox.Open(dir, Unbounded);
         sent.Take(3).ToList().ForEach(d => outbox.Append(d));
         File.Delete(outbox.LogPath);
@@ -166,7 +166,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
     public void Should_make_the_directory_again_when_it_was_removed()
     {
         var dir = Path.Combine(_temp.Path, "outbox");
-        var sent = Enumerable.Range(0, 6).Select(n => Synthetic.Detection(n, leaks: 3)).ToList();
+        var sent = Enumerable.Range(0, 6).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
         var outbox = Outbox.Open(dir, Unbounded);
         try
         {
@@ -198,7 +198,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
         var dir = Path.Combine(_temp.Path, "state", "outbox");
         using (var outbox = Outbox.Open(dir, Unbounded))
         {
-            outbox.Append(Synthetic.Detection(0, leaks: 1));
+            outbox.Append(SyntheticDetections.Of(0, 1, "test-host"));
             Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(dir));
             Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(outbox.LogPath));
         }
@@ -217,7 +217,7 @@ public sealed class OutboxStorageFaultTests : IDisposable
         File.SetUnixFileMode(shared, OwnerOnlyDirectory | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         using (var outbox = Outbox.Open(shared, Unbounded))
         {
-            outbox.Append(Synthetic.Detection(0, leaks: 1));
+            outbox.Append(SyntheticDetections.Of(0, 1, "test-host"));
             Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(outbox.LogPath));
         }
 

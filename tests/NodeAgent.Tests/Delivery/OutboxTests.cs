@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using MemGrowth.NodeAgent.Bench;
 using MemGrowth.NodeAgent.Delivery;
 using MemGrowth.Shared.Messages;
 using Xunit;
@@ -21,7 +20,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public void Should_recover_what_was_not_acknowledged_in_order_and_equal_to_what_went_in()
     {
-        var sent = Enumerable.Range(0, 10).Select(n => Synthetic.Detection(n, leaks: 3)).ToList();
+        var sent = Enumerable.Range(0, 10).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
         using (var outbox = Outbox.Open(_dir.Path, Unbounded))
         {
             var seqs = sent.Select(d => outbox.Append(d)).ToList();
@@ -43,7 +42,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public void Should_keep_every_record_across_a_reopen_without_acks()
     {
-        var sent = Enumerable.Range(0, 5).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var sent = Enumerable.Range(0, 5).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         using (var outbox = Outbox.Open(_dir.Path, Unbounded))
         {
             sent.ForEach(d => outbox.Append(d));
@@ -52,11 +51,11 @@ public sealed class OutboxTests : IDisposable
         using (var reopened = Outbox.Open(_dir.Path, Unbounded))
         {
             Assert.Equal(sent, reopened.PendingSeqs.Select(reopened.Get));
-            reopened.Append(Synthetic.Detection(5, leaks: 2));
+            reopened.Append(SyntheticDetections.Of(5, 2, "test-host"));
         }
 
         using var again = Outbox.Open(_dir.Path, Unbounded);
-        Assert.Equal(sent.Append(Synthetic.Detection(5, leaks: 2)), again.PendingSeqs.Select(again.Get));
+        Assert.Equal(sent.Append(SyntheticDetections.Of(5, 2, "test-host")), again.PendingSeqs.Select(again.Get));
     }
 
     [Fact]
@@ -64,7 +63,7 @@ public sealed class OutboxTests : IDisposable
     {
         // Enough records that acknowledging half of them passes the 1 MiB the outbox waits for before rewriting.
         const int Count = 6000;
-        var sent = Enumerable.Range(0, Count).Select(n => Synthetic.Detection(n, leaks: 50)).ToList();
+        var sent = Enumerable.Range(0, Count).Select(n => SyntheticDetections.Of(n, 50, "test-host")).ToList();
         var outbox = Outbox.Open(_dir.Path, Unbounded);
         sent.ForEach(d => outbox.Append(d));
         var total = FileLength;
@@ -97,7 +96,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public void Should_empty_the_log_once_everything_is_acknowledged()
     {
-        var sent = Enumerable.Range(0, 300).Select(n => Synthetic.Detection(n, leaks: 7)).ToList();
+        var sent = Enumerable.Range(0, 300).Select(n => SyntheticDetections.Of(n, 7, "test-host")).ToList();
         using var outbox = Outbox.Open(_dir.Path, Unbounded);
         sent.ForEach(d => outbox.Append(d));
         Assert.True(FileLength > 64 << 10, "the test needs more than 64 KiB of records");
@@ -114,7 +113,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public void Should_drop_acknowledged_records_on_a_graceful_dispose()
     {
-        var sent = Enumerable.Range(0, 6).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var sent = Enumerable.Range(0, 6).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         var outbox = Outbox.Open(_dir.Path, Unbounded);
         sent.ForEach(d => outbox.Append(d));
         var full = FileLength;
@@ -136,7 +135,7 @@ public sealed class OutboxTests : IDisposable
     [InlineData(-2)] // only two bytes of the last header written
     public void Should_cut_a_record_torn_mid_write_and_read_later_appends(int keepOfLast)
     {
-        var sent = Enumerable.Range(0, 4).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var sent = Enumerable.Range(0, 4).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         using (var outbox = Outbox.Open(_dir.Path, Unbounded))
         {
             sent.ForEach(d => outbox.Append(d));
@@ -150,7 +149,7 @@ public sealed class OutboxTests : IDisposable
             file.SetLength(intact + torn);
         }
 
-        var later = Synthetic.Detection(100, leaks: 2);
+        var later = SyntheticDetections.Of(100, 2, "test-host");
         using (var reopened = Outbox.Open(_dir.Path, Unbounded))
         {
             Assert.Equal(torn, reopened.TornBytes);
@@ -172,7 +171,7 @@ public sealed class OutboxTests : IDisposable
         Frame("not json"u8.ToArray()), // a whole legacy frame that is not a detection
         Frame("{\"kind\": 17"u8.ToArray()), // a detection cut short inside its JSON
         OutboxFormat.Frame("not json"u8)[..^1], // a framed record one byte short
-        OutboxFormat.Frame(MessageSerializer.Encode(Synthetic.Detection(9, leaks: 2)))[..^3], // a real detection's frame cut short
+        OutboxFormat.Frame(MessageSerializer.Encode(SyntheticDetections.Of(9, 2, "test-host")))[..^3], // a real detection's frame cut short
         OutboxFormat.Magic.ToArray(), // the magic alone
     };
 
@@ -180,7 +179,7 @@ public sealed class OutboxTests : IDisposable
     [MemberData(nameof(Garbage))]
     public void Should_cut_garbage_at_the_end_and_read_later_appends(byte[] garbage)
     {
-        var sent = Enumerable.Range(0, 3).Select(n => Synthetic.Detection(n, leaks: 2)).ToList();
+        var sent = Enumerable.Range(0, 3).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
         using (var outbox = Outbox.Open(_dir.Path, Unbounded))
         {
             sent.ForEach(d => outbox.Append(d));
@@ -192,7 +191,7 @@ public sealed class OutboxTests : IDisposable
             file.Write(garbage);
         }
 
-        var later = Synthetic.Detection(3, leaks: 2);
+        var later = SyntheticDetections.Of(3, 2, "test-host");
         using (var reopened = Outbox.Open(_dir.Path, Unbounded))
         {
             Assert.Equal(garbage.Length, reopened.TornBytes);
@@ -209,7 +208,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public void Should_refuse_and_count_past_the_bound_and_accept_again_after_acks()
     {
-        var d = Enumerable.Range(0, 6).Select(n => Synthetic.Detection(n, leaks: 1)).ToList();
+        var d = Enumerable.Range(0, 6).Select(n => SyntheticDetections.Of(n, 1, "test-host")).ToList();
         // Synthetic detections of one leak differ only in time and kind, so three of the later ones fit exactly.
         var bound = d.Skip(1).Take(3).Sum(RecordBytes);
         using var outbox = Outbox.Open(_dir.Path, bound);
@@ -236,7 +235,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public void Should_ignore_unknown_and_repeated_acks()
     {
-        var sent = Enumerable.Range(0, 3).Select(n => Synthetic.Detection(n, leaks: 3)).ToList();
+        var sent = Enumerable.Range(0, 3).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
         using var outbox = Outbox.Open(_dir.Path, Unbounded);
         sent.ForEach(d => outbox.Append(d));
         outbox.Ack(2);
@@ -274,26 +273,5 @@ public sealed class OutboxTests : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
         payload.CopyTo(frame, 4);
         return frame;
-    }
-}
-
-/// <summary>Numbered detections (the ingest benchmark's), n mod <c>leaks</c> naming the leak.</summary>
-internal static class Synthetic
-{
-    public static Detection Detection(int n, int leaks) =>
-        IngestBenchmark.Synthetic(new IngestOptions { Leaks = leaks, Host = "test-host" }, n);
-}
-
-/// <summary>A fresh directory under the system's temporary one, removed with what it holds.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("memgrowth-outbox-").FullName;
-
-    public void Dispose()
-    {
-        if (Directory.Exists(Path))
-        {
-            Directory.Delete(Path, recursive: true);
-        }
     }
 }

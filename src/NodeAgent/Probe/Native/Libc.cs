@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MemGrowth.NodeAgent.Probe.Native;
 
-internal static unsafe partial class Libc
+public static unsafe partial class Libc
 {
     private const long SysPerfEventOpen = 298; // x86_64
     public const uint PerfTypeSoftware = 1;

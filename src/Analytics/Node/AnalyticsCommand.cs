@@ -1,0 +1,114 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
+using MemGrowth.Analytics.Api;
+using MemGrowth.Analytics.Fleet;
+using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Trends;
+using MemGrowth.Shared.Fleet;
+
+namespace MemGrowth.Analytics.Node;
+
+/// <summary>
+/// `memgrowth analytics`: an analytics node of a fleet. Joins the cluster, hosts its share of the sharded
+/// leak and service trend entities (journaled in the configured database), serves the history API from the read model (which
+/// one analytics node of the fleet, a cluster singleton, projects from the journal), until Ctrl-C or SIGTERM,
+/// then leaves gracefully so its shards move at once.
+/// </summary>
+public static class AnalyticsCommand
+{
+    public const string Usage = """
+        usage: memgrowth analytics [--config FILE]
+          an analytics node: joins the fleet's cluster, hosts leak entities, journals them
+          --config  fleet settings (default: config/fleet.hocon beside the binary); every key can also be set
+                    by the environment variable documented beside it (MEMGROWTH_ANALYTICS_PORT, MEMGROWTH_DATABASE,
+                    MEMGROWTH_CONNECTION_STRING, MEMGROWTH_SEED_NODES, ...)
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        var fleet = FleetOptions.Load(ConfigPath(args, Usage));
+        PortCheck.RequireFree(fleet.Hostname, fleet.AnalyticsPort, "analytics cluster port");
+        PortCheck.RequireFree(fleet.ApiBind, fleet.ApiPort, "history API port");
+        await DatabaseCheck.RequireAsync(fleet.Database, fleet.ConnectionString, ct).ConfigureAwait(false);
+        JournalUpgrade.AddTagsColumn(fleet.Database, fleet.ConnectionString);
+
+        var system = FleetSystem.Create(fleet, LeakShards.AnalyticsRole, fleet.AnalyticsPort, JournalConfig.Load(fleet.Database, fleet.ConnectionString));
+        HistoryApi? api = null;
+        try
+        {
+            LeakSharding.StartRegion(system);
+            var trends = TrendSharding.StartRegion(system, fleet.Retention);
+            system.ActorOf(
+                ClusterSingletonManager.Props(
+                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends, fleet.Retention),
+                    PoisonPill.Instance,
+                    ClusterSingletonManagerSettings.Create(system).WithRole(LeakShards.AnalyticsRole)),
+                "read-model");
+            api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), new TrendQuery(trends), fleet.ApiBind, fleet.ApiPort, fleet.Retention, ct).ConfigureAwait(false);
+            var cluster = Cluster.Get(system);
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cluster.RegisterOnMemberUp(() => up.TrySetResult());
+            await output.WriteLineAsync($"analytics node at {cluster.SelfAddress}, journal {fleet.Database.ToString().ToLowerInvariant()} ({DatabaseCheck.Redacted(fleet.ConnectionString)}); joining {string.Join(", ", fleet.SeedNodes.Select(s => $"{s.Host}:{s.Port}"))}").ConfigureAwait(false);
+            await output.FlushAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await up.Task.WaitAsync(ct).ConfigureAwait(false);
+                await output.WriteLineAsync($"analytics node up: {cluster.SelfAddress}, history API at {api.Address}").ConfigureAwait(false);
+                await output.FlushAsync(ct).ConfigureAwait(false);
+                await system.WhenTerminated.WaitAsync(ct).ConfigureAwait(false);
+
+                // Downed by the cluster (cut off from the majority past down-after): a node that has left
+                // cannot host shards again; exit so its supervisor (compose, systemd) starts a new one.
+                await Console.Error.WriteLineAsync("memgrowth analytics: this node was removed from the cluster (downed after it lost the majority); exiting so it can be restarted").ConfigureAwait(false);
+                return 4;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        catch (HistoryApiException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+        finally
+        {
+            if (api is not null)
+            {
+                await api.DisposeAsync().ConfigureAwait(false);
+            }
+
+            // Leave the cluster first: the shards hand off to the other analytics nodes instead of waiting to be downed.
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>--config FILE, else config/fleet.hocon beside the binary.</summary>
+    public static string ConfigPath(IReadOnlyList<string> args, string usage)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var path = Path.Combine(AppContext.BaseDirectory, "config", "fleet.hocon");
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--config" && i + 1 < args.Count)
+            {
+                path = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"unknown argument {args[i]}\n{usage}");
+            }
+        }
+
+        return path;
+    }
+}

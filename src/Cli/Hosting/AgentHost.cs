@@ -1,0 +1,463 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using MemGrowth.Analytics.Api;
+using MemGrowth.Analytics.Fleet;
+using MemGrowth.Analytics.History;
+using MemGrowth.Analytics.Leaks;
+using MemGrowth.Analytics.Persistence;
+using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Retention;
+using MemGrowth.Analytics.Trends;
+using MemGrowth.NodeAgent.Actors;
+using MemGrowth.NodeAgent.Agent;
+using MemGrowth.NodeAgent.Delivery;
+using MemGrowth.NodeAgent.Fleet;
+using MemGrowth.NodeAgent.Output;
+using MemGrowth.NodeAgent.Sources;
+using MemGrowth.Shared.Fleet;
+using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace MemGrowth.Cli.Hosting;
+
+/// <summary>
+/// Wires one node agent: the memory source, the actor system (supervisor, one tracker per process, the
+/// publisher), the seed of processes already running, agent_ready, the status file; and where detections
+/// go beyond the console. A fleet agent delivers them to the analytics nodes. A standalone node with a data
+/// directory holds the analytics role itself: its detections go through the same on-disk outbox to local
+/// leak entities journaled in SQLite, a live projection keeps the read model current, and the HTTP API
+/// serves it.
+/// </summary>
+internal sealed class AgentHost : IAsyncDisposable
+{
+    private const UnixFileMode StatusMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private readonly AgentOptions _options;
+    private readonly ILogger _logger;
+    private readonly ActorSystem _system;
+    private readonly IMemorySource _source;
+    private readonly EventBudget _budget;
+    private readonly IActorRef _supervisor;
+    private readonly TextWriter? _jsonl;
+    private readonly string _host = Environment.MachineName;
+    private long _eventsReceived;
+    private long _dropsLogged;
+    private string? _statusError;
+    private readonly IActorRef? _trace;
+    private Timer? _statusTimer;
+    private LeakProjection? _projection;
+    private HistorySweeper? _sweeper;
+    private FleetLink? _fleetLink;
+    private HistoryLock? _historyLock;
+    private IActorRef? _trends;
+    private HistoryApi? _api;
+    private NativeHeapTrim? _heapTrim;
+
+    /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
+    private const long StandaloneOutboxBytes = 64L << 20;
+
+    private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes, HistoryLock? historyLock)
+    {
+        _options = options;
+        _logger = logger;
+        _source = source;
+        _historyLock = historyLock;
+        _budget = new EventBudget(options.MaxInFlightEvents);
+        // A fleet agent's cluster membership is a second actor system (FleetLink), so being downed by the
+        // cluster never stops the detecting.
+        _system = ActorSystem.Create("memgrowth", HistoryConfig(options).WithFallback(options.AkkaConfig));
+        _jsonl = options.JsonlPath switch
+        {
+            null => null,
+            "-" => Console.Out,
+            var path => OpenJsonl(path),
+        };
+        // With JSON on stdout, human lines go to stderr so the JSON stream stays parseable.
+        TextWriter? console = options.Quiet ? null : options.JsonlPath == "-" ? Console.Error : Console.Out;
+        var history = options.Fleet is { } f ? StartDelivery(f)
+            : options.DataDir is { } dir ? StartHistory(dir)
+            : null;
+        var publisher = _system.ActorOf(DetectionPublisher.Props(console, _jsonl, history), "detections");
+        var settings = new TrackerSettings(options.ToGrowthSettings(), _host, options.Interval.TotalSeconds, options.LivenessSweep)
+        {
+            StartupGraceSeconds = options.StartupGrace.TotalSeconds,
+            WatchSelf = options.WatchSelf,
+        };
+        _supervisor = _system.ActorOf(ProcessSupervisor.Props(settings, processes, publisher, _budget, () => MonotonicClock.NowSeconds), "processes");
+        Publisher = publisher;
+        if (options.TracePath is { } trace)
+        {
+            _trace = _system.ActorOf(SampleTrace.Props(new StreamWriter(trace, append: false)), "trace");
+        }
+    }
+
+    public IActorRef Publisher { get; }
+
+    /// <summary>The fleet agent's delivery to analytics; null on a standalone node.</summary>
+    public IActorRef? Delivery { get; private set; }
+
+    // Detections go to the on-disk outbox, then to their sharded entities through the fleet link's proxy
+    // (this node hosts none); until the link is up they wait in the outbox.
+    private IActorRef StartDelivery(FleetOptions fleet)
+    {
+        var outbox = Outbox.Open(fleet.OutboxDir, fleet.OutboxMaxBytes);
+        var producer = $"{_host}#{Guid.NewGuid():N}";
+        Delivery = _system.ActorOf(OutboxDelivery.Props(outbox, ActorRefs.Nobody, producer, fleet.MaxInFlight, fleet.ResendAfter, _logger, maxBatch: fleet.MaxBatch), "delivery");
+        _fleetLink = FleetLink.Start(fleet, _options.AkkaConfig, Delivery, _logger);
+        return Delivery;
+    }
+
+    // The standalone node's own analytics role: local leak entities behind the same outbox and delivery as a
+    // fleet agent's, so a journal that fails (disk full, file gone) loses nothing; and the live read model.
+    // The data directory was made ready (private, held, its database checked) before the actor system started.
+    private IActorRef StartHistory(string dir)
+    {
+        var outbox = Outbox.Open(Path.Combine(dir, "history-outbox"), StandaloneOutboxBytes);
+        var leaks = _system.ActorOf(LeakRegion.Props(), "leaks");
+        _trends = _system.ActorOf(TrendRegion.Props(_options.HistoryRetention), "trends");
+        Delivery = _system.ActorOf(
+            OutboxDelivery.Props(outbox, leaks, $"{_host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), _logger, "history journal"),
+            "delivery");
+        StartReadJournal(dir);
+        _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), _trends);
+        _sweeper = HistorySweeper.Start(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _options.HistoryRetention, _system.Log);
+        return Delivery;
+    }
+
+    /// <summary>
+    /// The SQL read journal, made before the projection asks for it (Akka.Persistence keeps it). Its constructor
+    /// waits 5 s, fixed, for the write journal to create its tables, and throws past that: on a loaded host a
+    /// first start took longer (JIT of the SQL layer, all at full optimisation here). A few more tries, then one
+    /// line: the database was checked writable a moment ago, so what is left is a journal that cannot start.
+    /// </summary>
+    private void StartReadJournal(string dir)
+    {
+        const int Tries = 6;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _ = PersistenceQuery.Get(_system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                return;
+            }
+            catch (AggregateException e) when (e.InnerException is AskTimeoutException && attempt < Tries)
+            {
+                _logger.LogDebug("the history journal is not ready yet ({Attempt} of {Tries})", attempt, Tries);
+            }
+            catch (AggregateException e) when (e.InnerException is AskTimeoutException)
+            {
+                throw new DataDirException($"cannot start the history in {dir}: its journal did not start within {Tries * 5} s: check the space and the database there, or pass --data-dir DIR elsewhere, or --data-dir \"\" for no history", e);
+            }
+        }
+    }
+
+    public static string HistoryConnectionString(string dataDir) => $"Data Source={DataDirectory.DatabasePath(dataDir)}";
+
+    /// <summary>The standalone history over HTTP, when configured; its address goes into agent_ready.</summary>
+    private async Task StartApiAsync(CancellationToken ct)
+    {
+        if (_options.Fleet is not null || _options.DataDir is not { } dir || _options.Api is not { } endpoint)
+        {
+            return;
+        }
+
+        try
+        {
+            _api = await HistoryApi.StartAsync(
+                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trends is null ? null : new TrendQuery(_trends), endpoint.Bind, endpoint.Port, _options.HistoryRetention, ct)
+                .ConfigureAwait(false);
+        }
+        catch (HistoryApiException e)
+        {
+            throw new ArgumentException($"{e.Message} (--api ADDRESS:PORT or `api` in config/memgrowth.hocon; \"\" for no API)", e);
+        }
+    }
+
+    /// <summary>
+    /// The serializer, and with a data directory the SQLite journal the standalone node keeps its leak
+    /// history in (created on first use). Its read model polls the journal once a second: a host's history
+    /// needs no fleet's 100 ms, and the agent wakes less.
+    /// </summary>
+    /// <exception cref="DataDirException">The database cannot be brought up to date.</exception>
+    public static Config HistoryConfig(AgentOptions options)
+    {
+        var config = ConfigurationFactory.ParseString(MessageSerializer.Config);
+        if (options.DataDir is not { } dir)
+        {
+            return config;
+        }
+
+        var connectionString = HistoryConnectionString(dir);
+        try
+        {
+            JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
+        }
+        catch (SqliteException e)
+        {
+            throw DataDirectory.Unreadable(DataDirectory.DatabasePath(dir), e);
+        }
+
+        return config
+            .WithFallback(ConfigurationFactory.ParseString("""
+                akka.persistence.query.journal.sql {
+                  refresh-interval = 1s
+                  journal-sequence-retrieval.query-delay = 1s
+                }
+                """))
+            .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
+    }
+
+    public IActorRef Supervisor => _supervisor;
+
+    public ActorSystem System => _system;
+
+    /// <summary>Starts the agent: attach the source, load running processes, say agent_ready.</summary>
+    public static async Task<AgentHost> StartAsync(AgentOptions options, ILoggerFactory loggers, IHostProcesses processes, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger("memgrowth");
+        IMemorySource source = options.Source == SourceKind.Bpf
+            ? new BpfSource(options.ToProbeSettings(), loggers.CreateLogger("probe"))
+            : new PollingSource(options.Interval, options.MinDeltaBytes, loggers.CreateLogger("procfs"));
+        AgentHost? host = null;
+        HistoryLock? historyLock = null;
+        try
+        {
+            // A fleet agent keeps no history (memgrowth agent clears DataDir); a standalone node's is made ready first.
+            historyLock = options.Fleet is null && options.DataDir is { } dir ? DataDirectory.Open(dir, logger) : null;
+            host = new AgentHost(options, logger, source, processes, historyLock);
+            await host.SeedAndStartAsync(ct).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            if (host is not null)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                source.Dispose();
+                historyLock?.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _statusTimer?.Dispose();
+        _heapTrim?.Dispose();
+        _source.Dispose();
+        await DrainOutboxAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        if (_api is not null)
+        {
+            await _api.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_sweeper is not null)
+        {
+            await _sweeper.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_projection is not null)
+        {
+            await _projection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_fleetLink is not null)
+        {
+            await _fleetLink.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _system.Terminate().ConfigureAwait(false);
+        _historyLock?.Dispose();
+        if (_jsonl is not null && _jsonl != Console.Out)
+        {
+            await _jsonl.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_options.StatusFile is { } path && File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+
+    // A stop delivers what it can in a few seconds; whatever is left stays in the outbox for the next start.
+    private async Task DrainOutboxAsync(TimeSpan timeout)
+    {
+        if (Delivery is null)
+        {
+            return;
+        }
+
+        var clock = global::System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            while (true)
+            {
+                var status = await Delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                if (status.Pending == 0)
+                {
+                    return;
+                }
+
+                if (clock.Elapsed >= timeout)
+                {
+                    _logger.LogWarning("stopping with {Pending} detections not yet acknowledged: they stay in the outbox and are delivered at the next start", status.Pending);
+                    return;
+                }
+
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+        catch (AskTimeoutException)
+        {
+            _logger.LogWarning("stopping without knowing what the outbox holds (its delivery did not answer): it is delivered at the next start");
+        }
+    }
+
+    private async Task SeedAndStartAsync(CancellationToken ct)
+    {
+        // Processes already running are tracked at once, from /proc and from what the kernel already holds.
+        var seed = RunningProcesses.Take(MonotonicClock.NowSeconds);
+        var known = seed.Select(e => e.Key).ToHashSet();
+        var fromSource = _source.Snapshot().Where(e => !known.Contains(e.Key)).ToList();
+        _source.Seed(seed);
+        _supervisor.Tell(new SourceBatch([.. seed, .. fromSource]));
+        _source.Start(Deliver);
+
+        await StartApiAsync(ct).ConfigureAwait(false);
+        var tracked = await _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        Publisher.Tell(new AgentReady(DateTimeOffset.UtcNow, _host, _source.Name, tracked.Keys.Count, KernelRelease())
+        {
+            Fleet = _options.Fleet is not null,
+            HistoryDir = _options.Fleet is null ? _options.DataDir : null,
+            HistoryApi = _api?.Address.ToString().TrimEnd('/'),
+        });
+        _heapTrim = NativeHeapTrim.Start();
+        if (_options.StatusFile is not null)
+        {
+            _statusTimer = new Timer(_ => WriteStatus(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private void Deliver(IReadOnlyList<SourceEvent> batch)
+    {
+        Interlocked.Add(ref _eventsReceived, batch.Count);
+        if (_budget.TryAcquire(batch.Count))
+        {
+            var message = new SourceBatch(batch);
+            _supervisor.Tell(message);
+            _trace?.Tell(message);
+            return;
+        }
+
+        var dropped = _budget.Dropped;
+        if (dropped - Interlocked.Read(ref _dropsLogged) >= 1000 || _dropsLogged == 0)
+        {
+            Interlocked.Exchange(ref _dropsLogged, dropped);
+            _logger.LogWarning("the actors are behind: {Dropped} events dropped so far ({InFlight} waiting); exits are recovered by the liveness sweep",
+                dropped, _budget.InFlight);
+        }
+    }
+
+    private void WriteStatus()
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                throw new PlatformNotSupportedException("memgrowth runs on Linux");
+            }
+
+            var path = _options.StatusFile!;
+            var tracked = _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+            var status = new AgentStatus(
+                DateTimeOffset.UtcNow, _source.Name, Environment.ProcessId, tracked.Keys.Count,
+                Interlocked.Read(ref _eventsReceived), _budget.Dropped, _budget.InFlight, _source.Status(), OutboxStatus());
+            // Counters and the probe's numbers, no command line: readable by all, for `memgrowth status`.
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!, StatusMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            var temp = path + ".tmp";
+            using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = StatusMode }))
+            {
+                JsonSerializer.Serialize(file, status, AgentStatus.Json);
+            }
+
+            File.Move(temp, path, overwrite: true);
+            _statusError = null;
+        }
+        catch (Exception e)
+        {
+            // A timer callback that throws takes the process down; the status file is not worth that. Said
+            // once per cause, not every second (a user who may not write /run/memgrowth).
+            if (Interlocked.Exchange(ref _statusError, e.Message) != e.Message)
+            {
+                _logger.LogWarning("status file {Path} not written ({Message}): `memgrowth status` cannot see this agent; --status-file PATH to write it elsewhere, \"\" for none", _options.StatusFile, e.Message);
+            }
+        }
+    }
+
+    // What the outbox holds and how its disk fares, for `memgrowth status`; null without one, or when its
+    // delivery does not answer within a second (the status is written again in a second).
+    private OutboxStatus? OutboxStatus()
+    {
+        if (Delivery is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var d = Delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+            return new OutboxStatus(d.Pending, d.PendingBytes, d.MaxBytes, d.Dropped, d.Resent, d.WriteFailures, d.Quarantined, d.CorruptBytes, d.OutboxFault);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static string KernelRelease()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        }
+        catch (IOException)
+        {
+            return Environment.OSVersion.Version.ToString();
+        }
+    }
+
+    private static StreamWriter OpenJsonl(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("memgrowth runs on Linux");
+        }
+
+        try
+        {
+            var full = Path.GetFullPath(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            // Detections carry command lines: a file created here is the user's alone (an existing one keeps its mode).
+            return new StreamWriter(new FileStream(full, new FileStreamOptions
+            {
+                Mode = FileMode.Append,
+                Access = FileAccess.Write,
+                Share = FileShare.Read,
+                UnixCreateMode = PrivateModes.File,
+            }));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--jsonl {path}: cannot open for writing ({e.Message})");
+        }
+    }
+}
