@@ -6,7 +6,6 @@ using Akka.TestKit.Xunit2;
 using MemGrowth.NodeAgent.Delivery;
 using MemGrowth.Shared.Messages;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace MemGrowth.NodeAgent.Tests.Delivery;
@@ -92,12 +91,11 @@ public sealed class OutboxDeliveryFaultTests : TestKit
     [InlineData(8, new[] { 8, 8, 8 })] // a resend-after above the cap is kept as it is
     public void Should_cap_the_resend_wait_so_a_recovered_receiver_is_reached_within_ten_seconds(int resendAfterSeconds, int[] waits)
     {
-        var delivery = ActorOfAsTestActorRef<OutboxDelivery>(
-            OutboxDelivery.Props(Outbox.Open(_dir.Path, 1 << 20), _region, Producer, 10, TimeSpan.FromSeconds(resendAfterSeconds), NullLogger.Instance));
+        var plan = new DeliveryPlan(maxInFlight: 10, TimeSpan.FromSeconds(resendAfterSeconds));
 
-        Assert.Equal(waits.Select(s => TimeSpan.FromSeconds(s)), Enumerable.Range(1, waits.Length).Select(delivery.UnderlyingActor.ResendWait));
-        Assert.Equal(TimeSpan.FromSeconds(Math.Max(resendAfterSeconds, 5)), delivery.UnderlyingActor.ResendWait(10_000));
-        Assert.True(OutboxDelivery.MaxResendWait + TimeSpan.FromSeconds(1) < TimeSpan.FromSeconds(10)); // plus a tick
+        Assert.Equal(waits.Select(s => TimeSpan.FromSeconds(s)), Enumerable.Range(1, waits.Length).Select(plan.ResendWait));
+        Assert.Equal(TimeSpan.FromSeconds(Math.Max(resendAfterSeconds, 5)), plan.ResendWait(10_000));
+        Assert.True(DeliveryPlan.MaxResendWait + TimeSpan.FromSeconds(1) < TimeSpan.FromSeconds(10)); // plus a tick
     }
 
     protected override void Dispose(bool disposing)
