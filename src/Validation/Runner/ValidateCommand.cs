@@ -170,7 +170,7 @@ public static class ValidateCommand
         PerformanceImpact performance, string output, TextWriter stdout, CancellationToken ct)
     {
         var (settings, grace) = AgentSettings();
-        var evaluation = Evaluation.Run(recorded, settings, grace, options.Seed, smallSample: options.Quick);
+        var evaluation = Evaluation.Run(recorded, settings, grace, options.Seed, options.Quick ? SmokeBounds.Quick : null);
         var report = new ValidationReport(
             started, command, options.Seed, options.Quick, KernelRelease(), RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
             MachineDescription(), clock.Elapsed, evaluation.Scores, evaluation.Ours, evaluation.Baseline, evaluation.Sweep,

@@ -30,8 +30,8 @@ public static class Evaluation
     public static IReadOnlyList<double> SweepThresholds { get; } =
         [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
 
-    /// <param name="smallSample">The quick subset: rate targets are judged on their confidence interval (see <see cref="Targets"/>).</param>
-    public static EvaluationResult Run(IReadOnlyList<RecordedProcess> processes, GrowthSettings settings, double startupGraceSeconds, int seed, bool smallSample = false)
+    /// <param name="smoke">The live quick run's bounds, judged instead of the targets (see <see cref="SmokeBounds"/>); null for the targets.</param>
+    public static EvaluationResult Run(IReadOnlyList<RecordedProcess> processes, GrowthSettings settings, double startupGraceSeconds, int seed, SmokeBounds? smoke = null)
     {
         ArgumentNullException.ThrowIfNull(processes);
         ArgumentNullException.ThrowIfNull(settings);
@@ -52,7 +52,7 @@ public static class Evaluation
         var atThreshold = Replayed(processes, settings, startupGraceSeconds);
         var agree = scores.Zip(atThreshold).Count(p => Detected(p.First) == Detected(p.Second));
 
-        var targets = Targets.Check(scores, ours, baseline, baselineScores, smallSample);
+        var targets = Targets.Check(scores, ours, baseline, baselineScores, smoke);
         return new EvaluationResult(scores, ours, baselineScores, baseline, eager, sweep, targets, Issues(scores, processes.Count, agree), agree);
     }
 
