@@ -107,8 +107,8 @@ public sealed class LeakEntitySnapshotTests
 
         // The entity recovered, so the store has created its table; without it, the save fails.
         database.Execute("DROP TABLE snapshot");
-        var acks = await Task.WhenAll(Enumerable.Range(1, LeakEntity.SnapshotEvery + 10)
-            .Select(i => entity.Ask<LeakAck>(Detections.Of(_leak, DetectionKind.GrowthUpdated, i, 0.8), Timeout)));
+        var acks = await InOrderAsks.AllAsync<LeakAck>(entity, Enumerable.Range(1, LeakEntity.SnapshotEvery + 10)
+            .Select(i => Detections.Of(_leak, DetectionKind.GrowthUpdated, i, 0.8)), Timeout);
         var warning = await warnings.Task.WaitAsync(Timeout);
         var after = await entity.Ask<LeakSnapshot>(new GetLeak(_leak), Timeout);
         var first = Enumerable.Range(2, LeakEntity.SnapshotEvery).First(n => LeakEntity.SnapshotDue(PersistenceId, n));
@@ -137,7 +137,7 @@ public sealed class LeakEntitySnapshotTests
         var entity = system.ActorOf(LeakEntity.Props(_leak));
 
         // Asked all at once: the entity handles them in order, one journal write after another.
-        var acks = await Task.WhenAll(detections.Select(d => entity.Ask<LeakAck>(d, Timeout)));
+        var acks = await InOrderAsks.AllAsync<LeakAck>(entity, detections, Timeout);
         var journaled = acks.Sum(a => (long)a.Journaled);
         var latest = LeakEntity.LatestSnapshotAt(PersistenceId, journaled);
 
