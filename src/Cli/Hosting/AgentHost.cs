@@ -49,7 +49,8 @@ internal sealed class AgentHost : IAsyncDisposable
     private long _dropsLogged;
     private string? _statusError;
     private readonly IActorRef? _trace;
-    private Timer? _statusTimer;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _statusLoop;
     private LeakProjection? _projection;
     private HistorySweeper? _sweeper;
     private FleetLink? _fleetLink;
@@ -251,7 +252,13 @@ internal sealed class AgentHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _statusTimer?.Dispose();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_statusLoop is not null)
+        {
+            await _statusLoop.ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
         _heapTrim?.Dispose();
         _source.Dispose();
         await DrainOutboxAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
@@ -343,7 +350,7 @@ internal sealed class AgentHost : IAsyncDisposable
         _heapTrim = NativeHeapTrim.Start();
         if (_options.StatusFile is not null)
         {
-            _statusTimer = new Timer(_ => WriteStatus(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+            _statusLoop = WriteStatusEverySecondAsync(_stopping.Token);
         }
     }
 
@@ -367,7 +374,33 @@ internal sealed class AgentHost : IAsyncDisposable
         }
     }
 
-    private void WriteStatus()
+    /// <summary>
+    /// The status file, at once and then every second, until the host stops: awaited asks on the pool, not a
+    /// timer thread blocked on them (a second's wait for a busy supervisor held a pool thread every second).
+    /// </summary>
+    private async Task WriteStatusEverySecondAsync(CancellationToken ct)
+    {
+        using var every = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        do
+        {
+            await WriteStatusAsync().ConfigureAwait(false);
+        }
+        while (await NextTickAsync(every, ct).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WriteStatusAsync()
     {
         try
         {
@@ -377,10 +410,10 @@ internal sealed class AgentHost : IAsyncDisposable
             }
 
             var path = _options.StatusFile!;
-            var tracked = _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+            var tracked = await _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
             var status = new AgentStatus(
                 DateTimeOffset.UtcNow, _source.Name, Environment.ProcessId, tracked.Keys.Count,
-                Interlocked.Read(ref _eventsReceived), _budget.Dropped, _budget.InFlight, _source.Status(), OutboxStatus());
+                Interlocked.Read(ref _eventsReceived), _budget.Dropped, _budget.InFlight, _source.Status(), await OutboxStatusAsync().ConfigureAwait(false));
             // Counters and the probe's numbers, no command line: readable by all, for `memgrowth status`.
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!, StatusMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             var temp = path + ".tmp";
@@ -394,7 +427,7 @@ internal sealed class AgentHost : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // A timer callback that throws takes the process down; the status file is not worth that. Said
+            // The status file is not worth stopping the loop, let alone the process. Said
             // once per cause, not every second (a user who may not write /run/memgrowth).
             if (Interlocked.Exchange(ref _statusError, e.Message) != e.Message)
             {
@@ -405,7 +438,7 @@ internal sealed class AgentHost : IAsyncDisposable
 
     // What the outbox holds and how its disk fares, for `memgrowth status`; null without one, or when its
     // delivery does not answer within a second (the status is written again in a second).
-    private OutboxStatus? OutboxStatus()
+    private async Task<OutboxStatus?> OutboxStatusAsync()
     {
         if (Delivery is null)
         {
@@ -414,7 +447,7 @@ internal sealed class AgentHost : IAsyncDisposable
 
         try
         {
-            var d = Delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+            var d = await Delivery.Ask<DeliveryStatus>(GetDeliveryStatus.Instance, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
             return new OutboxStatus(d.Pending, d.PendingBytes, d.MaxBytes, d.Dropped, d.Resent, d.WriteFailures, d.Quarantined, d.CorruptBytes, d.OutboxFault);
         }
         catch (AskTimeoutException)
