@@ -7,8 +7,8 @@ namespace MemGrowth.Analytics.Fleet;
 
 /// <summary>
 /// The sharded trend entities of a fleet, one <see cref="ServiceTrendEntity"/> per service key, hosted by
-/// analytics nodes beside the leak entities (<see cref="StartRegion"/>); other nodes route through
-/// <see cref="StartProxy"/>. Fed by the read model's projection, asked by the history API.
+/// analytics nodes beside the leak entities (<see cref="StartRegion"/>). Fed by the read model's projection,
+/// asked by the history API.
 /// </summary>
 public static class TrendSharding
 {
@@ -23,11 +23,5 @@ public static class TrendSharding
             service => ServiceTrendEntity.Props(service, retention),
             ClusterShardingSettings.Create(system).WithRole(LeakShards.AnalyticsRole),
             new TrendMessageExtractor());
-    }
-
-    public static IActorRef StartProxy(ActorSystem system)
-    {
-        ArgumentNullException.ThrowIfNull(system);
-        return ClusterSharding.Get(system).StartProxy(TypeName, LeakShards.AnalyticsRole, new TrendMessageExtractor());
     }
 }

@@ -20,9 +20,6 @@ public static class DeliveryRefusals
 {
     private static long _count;
 
-    /// <summary>Detections refused by this process since it started.</summary>
-    public static long Count => Interlocked.Read(ref _count);
-
     /// <summary>Counts and logs one refused detection.</summary>
     public static void Refuse(ILoggingAdapter log, string where, string producer, long seq, string reason)
     {

@@ -160,7 +160,7 @@ public sealed class LeakEntity : ReceivePersistentActor
     /// persistence id), so leaks that started together do not all snapshot at once. 1,000 leaks fed in step
     /// all reached event 500 in the same second and their snapshot writes held ingest up for 2 s (bench ingest).
     /// </summary>
-    public static bool SnapshotDue(string persistenceId, long sequenceNr) => (sequenceNr + SnapshotOffset(persistenceId)) % SnapshotEvery == 0;
+    public static bool SnapshotDue(string persistenceId, long sequenceNr) => IsDue(sequenceNr, SnapshotOffset(persistenceId));
 
     /// <summary>The latest event at or before <paramref name="sequenceNr"/> after which <paramref name="persistenceId"/> snapshots (0 for none).</summary>
     public static long LatestSnapshotAt(string persistenceId, long sequenceNr)
@@ -174,9 +174,12 @@ public sealed class LeakEntity : ReceivePersistentActor
     /// <summary>Called after each event applied: snapshots the state as of <see cref="Eventsourced.LastSequenceNr"/> when <see cref="SnapshotDue"/> (its offset computed once).</summary>
     private void SnapshotIfDue()
     {
-        if ((LastSequenceNr + _snapshotOffset) % SnapshotEvery == 0)
+        if (IsDue(LastSequenceNr, _snapshotOffset))
         {
             SaveSnapshot(_state);
         }
     }
+
+    /// <summary><see cref="SnapshotDue"/> with the offset computed: one formula for the entity and the schedule's tests.</summary>
+    private static bool IsDue(long sequenceNr, int offset) => (sequenceNr + offset) % SnapshotEvery == 0;
 }

@@ -46,18 +46,6 @@ public sealed class LeakProjection : IAsyncDisposable
         _trends = trends;
     }
 
-    /// <summary>The journal ordering stored up to so far by this projection (0 before its first batch).</summary>
-    public long StoredOffset
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _offset;
-            }
-        }
-    }
-
     /// <summary>Events this projection quarantined since it started (the quarantined_events table holds every projection's).</summary>
     public long Quarantined => Interlocked.Read(ref _quarantined);
 

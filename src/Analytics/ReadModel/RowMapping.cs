@@ -33,9 +33,6 @@ internal static class RowMapping
     /// <summary>The leak row's values, in <see cref="LeakColumns"/> order, as parameters @p0…@p26.</summary>
     public static void AddLeak(DbCommand command, LeakRow row) => AddAll(command, LeakValues(row));
 
-    /// <summary>The report row's values, in <see cref="ReportColumns"/> order, as parameters @p0…@p9.</summary>
-    public static void AddReport(DbCommand command, ReportRow row) => AddAll(command, ReportValues(row));
-
     /// <summary>The leak row's column values, in <see cref="LeakColumns"/> order (null for SQL NULL).</summary>
     public static object?[] LeakValues(LeakRow row)
     {

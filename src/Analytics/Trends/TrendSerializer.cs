@@ -68,9 +68,6 @@ public sealed class TrendSerializer : SerializerWithStringManifest
 
     public override int Identifier => Id;
 
-    /// <summary>Every manifest this build writes, for tests and docs.</summary>
-    public static IReadOnlyCollection<string> Manifests => ManifestOf.Values;
-
     /// <summary>Every manifest this build reads: those it writes and their older versions.</summary>
     public static IReadOnlyCollection<string> Readable => [.. ManifestOf.Values, .. Older];
 

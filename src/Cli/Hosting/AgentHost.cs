@@ -213,10 +213,6 @@ internal sealed class AgentHost : IAsyncDisposable
             .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
     }
 
-    public IActorRef Supervisor => _supervisor;
-
-    public ActorSystem System => _system;
-
     /// <summary>Starts the agent: attach the source, load running processes, say agent_ready.</summary>
     public static async Task<AgentHost> StartAsync(AgentOptions options, ILoggerFactory loggers, IHostProcesses processes, CancellationToken ct)
     {

@@ -32,9 +32,6 @@ internal sealed class UnsentSamples
         _capacity = capacity;
     }
 
-    /// <summary>Samples held and not yet taken.</summary>
-    public int Count => _count;
-
     /// <summary>A new sample, no older than the ones before it (the tracker keeps them in order).</summary>
     public void Add(RssSample sample)
     {

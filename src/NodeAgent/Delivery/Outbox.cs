@@ -152,9 +152,6 @@ public sealed class Outbox : IDisposable
         }
     }
 
-    /// <summary>The oldest record waiting, or null when none is.</summary>
-    public long? OldestSeq => _pending.Count == 0 ? null : Oldest();
-
     /// <summary>
     /// Appends a detection; its sequence number, or null when the outbox is full (counted in <see cref="Dropped"/>).
     /// An accepted detection is pending even when the log cannot be written (see <see cref="Fault"/>).

@@ -32,7 +32,6 @@ public sealed class FleetLink : IAsyncDisposable
     private Timer? _watch;
     private long _aloneSince = -1;
     private const long Leaving = long.MaxValue;
-    private int _incarnations;
 
     private FleetLink(FleetOptions fleet, Config extra, IActorRef delivery, ILogger logger)
     {
@@ -44,9 +43,6 @@ public sealed class FleetLink : IAsyncDisposable
 
     /// <summary>How long a member agent waits with no reachable analytics node in its cluster before it leaves to join again.</summary>
     public TimeSpan AloneAfter => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(10).Ticks, 2 * _fleet.DownAfter.Ticks));
-
-    /// <summary>How many times this agent has joined the cluster (1 until it is downed and joins again).</summary>
-    public int Incarnations => Volatile.Read(ref _incarnations);
 
     /// <summary>Joins the fleet: a cluster actor system with role agent, a sharding proxy and a relay to it.</summary>
     public static FleetLink Start(FleetOptions fleet, Config extra, IActorRef delivery, ILogger logger)
@@ -94,7 +90,6 @@ public sealed class FleetLink : IAsyncDisposable
             _system = system;
         }
 
-        Interlocked.Increment(ref _incarnations);
         var proxy = LeakShards.StartProxy(system);
         var relay = system.ActorOf(FleetRelay.Props(proxy, _delivery), "relay");
         _delivery.Tell(new UseRegion(relay));

@@ -98,25 +98,6 @@ internal static class ProcfsParser
         return new ProcfsStatus(values[0], values[1], values[2], values[3], values[4]);
     }
 
-    /// <summary>Parses /proc/PID/statm: seven page counts, of which the first, second, third, fourth and sixth matter.</summary>
-    public static bool TryParseStatm(ReadOnlySpan<byte> content, out ProcfsStatm statm)
-    {
-        Span<long> values = stackalloc long[7];
-        var count = 0;
-        foreach (var range in content.TrimEnd((byte)'\n').Split((byte)' '))
-        {
-            if (count == values.Length || !long.TryParse(content[range], NumberStyles.None, CultureInfo.InvariantCulture, out values[count]))
-            {
-                break;
-            }
-
-            count++;
-        }
-
-        statm = count >= 6 ? new ProcfsStatm(values[0], values[1], values[2], values[3], values[5]) : default;
-        return count >= 6;
-    }
-
     /// <summary>
     /// /proc/PID/cmdline: arguments separated by NUL, joined here with spaces. Empty for kernel threads
     /// and zombies. Trailing NULs are dropped (processes that rewrite their title pad with them).

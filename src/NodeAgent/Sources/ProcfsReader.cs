@@ -62,12 +62,6 @@ public sealed class ProcfsReader(string root = "/proc")
         return length > 0 ? ProcfsParser.ParseStatus(_buffer.AsSpan(0, length)) : null;
     }
 
-    public ProcfsStatm? ReadStatm(int pid)
-    {
-        var length = ReadFile($"{Root}/{pid}/statm", shortReadIsEnd: true);
-        return length > 0 && ProcfsParser.TryParseStatm(_buffer.AsSpan(0, length), out var statm) ? statm : null;
-    }
-
     /// <summary>The command line, space-joined; "" for kernel threads, zombies, and processes that are gone.</summary>
     public string ReadCmdline(int pid)
     {
@@ -96,7 +90,7 @@ public sealed class ProcfsReader(string root = "/proc")
     /// <summary>
     /// Reads the whole file into the shared buffer; its length, or -1 when the file (or process) is gone.
     /// With <paramref name="shortReadIsEnd"/>, a read that does not fill the buffer is taken as the end:
-    /// stat, status and statm are seq_files generated whole on the first read, so this saves the
+    /// stat and status are seq_files generated whole on the first read, so this saves the
     /// extra read() that would only return 0, a third of the syscalls per file.
     /// </summary>
     private int ReadFile(string path, bool shortReadIsEnd)

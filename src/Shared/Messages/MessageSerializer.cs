@@ -74,9 +74,6 @@ public sealed class MessageSerializer : SerializerWithStringManifest
 
     public override int Identifier => Id;
 
-    /// <summary>Every manifest this build reads, for tests and docs.</summary>
-    public static IReadOnlyCollection<string> Manifests => TypeOf.Keys;
-
     /// <summary>The manifest messages of <paramref name="type"/> are journaled and sent under.</summary>
     /// <exception cref="ArgumentException">A type this serializer does not write.</exception>
     public static string ManifestFor(Type type) => ManifestOf.TryGetValue(type, out var manifest)

@@ -26,8 +26,6 @@ internal sealed class BpfStatsSetting : IDisposable
         }
     }
 
-    public static bool Enabled => File.ReadAllText(SysctlPath).Trim() == "1";
-
     public static void Set(bool enabled)
     {
         try

@@ -8,6 +8,7 @@ using MemGrowth.NodeAgent.Fleet;
 using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Growth;
 using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Statistics;
 using MemGrowth.Validation.Run;
 using Microsoft.Extensions.Logging;
 
@@ -124,19 +125,19 @@ public static class IngestBenchmark
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             latencies.Sort();
             var result = string.Create(CultureInfo.InvariantCulture,
-                $"ingest: {total} detections acknowledged (journaled) in {seconds:0.00} s: {total / seconds:0} detections/s{(options.Rate > 0 ? $" (offered {options.Rate}/s)" : "")}; append-to-ack p50 {Quantile(latencies, 0.50) * 1000:0} ms, p99 {Quantile(latencies, 0.99) * 1000:0} ms, max {Quantile(latencies, 1) * 1000:0} ms; {status.Resent} resent, {status.Dropped} dropped");
+                $"ingest: {total} detections acknowledged (journaled) in {seconds:0.00} s: {total / seconds:0} detections/s{(options.Rate > 0 ? $" (offered {options.Rate}/s)" : "")}; append-to-ack p50 {Quantile.Of(latencies, 0.50) * 1000:0} ms, p99 {Quantile.Of(latencies, 0.99) * 1000:0} ms, max {Quantile.Of(latencies, 1) * 1000:0} ms; {status.Resent} resent, {status.Dropped} dropped");
             if (options.ReadModel)
             {
                 var visible = await visibleAt.WaitAsync(TimeSpan.FromSeconds(120), ct).ConfigureAwait(false);
                 var toReadModel = Enumerable.Range(0, options.Count).Select(n => Stopwatch.GetElapsedTime(sentAt[n], visible[n]).TotalSeconds).Order().ToList();
                 result += string.Create(CultureInfo.InvariantCulture,
-                    $"\ningest: agent-to-read-model p50 {Quantile(toReadModel, 0.50) * 1000:0} ms, p99 {Quantile(toReadModel, 0.99) * 1000:0} ms, max {Quantile(toReadModel, 1) * 1000:0} ms");
+                    $"\ningest: agent-to-read-model p50 {Quantile.Of(toReadModel, 0.50) * 1000:0} ms, p99 {Quantile.Of(toReadModel, 0.99) * 1000:0} ms, max {Quantile.Of(toReadModel, 1) * 1000:0} ms");
 
                 // The first report of each leak also starts its entity (a journal recovery): all of them in the
                 // run's first second, which a fleet whose leaks come and go does not see. Apart, the steady state.
                 var later = Enumerable.Range(options.Leaks, Math.Max(0, options.Count - options.Leaks)).Select(n => Stopwatch.GetElapsedTime(sentAt[n], visible[n]).TotalSeconds).Order().ToList();
                 result += string.Create(CultureInfo.InvariantCulture,
-                    $"\ningest: agent-to-read-model after each leak's first report ({later.Count}) p50 {Quantile(later, 0.50) * 1000:0} ms, p99 {Quantile(later, 0.99) * 1000:0} ms, max {Quantile(later, 1) * 1000:0} ms");
+                    $"\ningest: agent-to-read-model after each leak's first report ({later.Count}) p50 {Quantile.Of(later, 0.50) * 1000:0} ms, p99 {Quantile.Of(later, 0.99) * 1000:0} ms, max {Quantile.Of(later, 1) * 1000:0} ms");
 
                 // The first reports start the entities and the reports behind them queue (each leak's go in
                 // order): a backlog of the run's first seconds. Past it, the steady state.
@@ -145,7 +146,7 @@ public static class IngestBenchmark
                 if (settled.Count > 0)
                 {
                     result += string.Create(CultureInfo.InvariantCulture,
-                        $"\ningest: agent-to-read-model after the run's first {SettleTime.TotalSeconds:0} s ({settled.Count}) p50 {Quantile(settled, 0.50) * 1000:0} ms, p99 {Quantile(settled, 0.99) * 1000:0} ms, max {Quantile(settled, 1) * 1000:0} ms");
+                        $"\ningest: agent-to-read-model after the run's first {SettleTime.TotalSeconds:0} s ({settled.Count}) p50 {Quantile.Of(settled, 0.50) * 1000:0} ms, p99 {Quantile.Of(settled, 0.99) * 1000:0} ms, max {Quantile.Of(settled, 1) * 1000:0} ms");
                 }
             }
 
@@ -236,12 +237,9 @@ public static class IngestBenchmark
                      .OrderBy(g => g.Key))
         {
             var waits = slot.Select(n => Stopwatch.GetElapsedTime(sentAt[n], visibleAt[n]).TotalSeconds).Order().ToList();
-            lines.Append(CultureInfo.InvariantCulture, $"| {slot.Key / 2.0:0.0} | {waits.Count} | {Quantile(waits, 0.50) * 1000:0} | {Quantile(waits, 0.99) * 1000:0} |\n");
+            lines.Append(CultureInfo.InvariantCulture, $"| {slot.Key / 2.0:0.0} | {waits.Count} | {Quantile.Of(waits, 0.50) * 1000:0} | {Quantile.Of(waits, 0.99) * 1000:0} |\n");
         }
 
         return lines.ToString();
     }
-
-    /// <summary><see cref="Stats.Quantile"/>, NaN when nothing was measured.</summary>
-    private static double Quantile(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : Stats.Quantile(sorted, q);
 }

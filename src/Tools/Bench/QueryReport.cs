@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Shared.Settings;
+using MemGrowth.Shared.Statistics;
 
 namespace MemGrowth.Tools.Bench;
 
@@ -12,7 +13,7 @@ internal sealed record LatencySummary(string Shape, int Count, double P50, doubl
     {
         ArgumentNullException.ThrowIfNull(samples);
         var sorted = samples.Select(s => s.Ms).Order().ToArray();
-        return new LatencySummary(shape, sorted.Length, Stats.Quantile(sorted, 0.50), Stats.Quantile(sorted, 0.95), Stats.Quantile(sorted, 0.99),
+        return new LatencySummary(shape, sorted.Length, Quantile.Of(sorted, 0.50), Quantile.Of(sorted, 0.95), Quantile.Of(sorted, 0.99),
             sorted[^1], samples.Average(s => s.Rows));
     }
 }

@@ -45,9 +45,6 @@ public sealed class Grower : IDisposable
         }
     }
 
-    /// <summary>The pattern's memory, without the jitter.</summary>
-    public long HeldBytes => _memory.HeldBytes;
-
     public long NoiseBytes => _noiseMemory?.HeldBytes ?? 0;
 
     /// <summary>

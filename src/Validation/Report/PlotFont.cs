@@ -6,11 +6,15 @@ namespace MemGrowth.Validation.Report;
 /// <summary>
 /// The one font every plot uses, loaded from the assembly rather than the host: ScottPlot's own pick of a
 /// system font draws no text at all with SkiaSharp's fontconfig-free Linux build, and a CI machine may have no
-/// fonts installed.
+/// fonts installed. The font is a subset of DejaVu Sans (Bitstream Vera licence), embedded from
+/// Report/Font/DejaVuSans-Subset.ttf; how it was cut and its licence are in the LICENSE file beside it.
 /// </summary>
 internal static class PlotFont
 {
     public const string Name = "MemGrowth Plot Sans";
+
+    /// <summary>The font's manifest resource name, fixed in Validation.csproj so that moving the file does not change it.</summary>
+    private const string ResourceName = "MemGrowth.Validation.Report.PlotFont.ttf";
 
     private static readonly Lazy<SKTypeface> Loaded = new(Load);
 
@@ -31,7 +35,9 @@ internal static class PlotFont
 
     private static SKTypeface Load()
     {
-        using SKData data = SKData.CreateCopy(PlotFontData.TrueType());
+        using Stream stream = typeof(PlotFont).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The plot font ({ResourceName}) is not embedded in {typeof(PlotFont).Assembly.GetName().Name}.");
+        using SKData data = SKData.Create(stream);
         return SKTypeface.FromData(data)
             ?? throw new InvalidOperationException("The embedded plot font could not be read by SkiaSharp.");
     }

@@ -1,4 +1,5 @@
 using MemGrowth.Shared.Growth;
+using MemGrowth.Shared.Statistics;
 using MemGrowth.Validation.Corpus;
 
 namespace MemGrowth.Validation.Scoring;
@@ -34,7 +35,7 @@ internal static class MetricsCalculator
 
         var steady = hits.Where(s => s.Run.ExpectedPattern == GrowthPattern.Linear && s.RateError is not null)
             .Select(s => Math.Abs(s.RateError!.Value)).ToList();
-        (double, double)? rateError = steady.Count == 0 ? null : (Statistics.Percentile(steady, 50), Statistics.Percentile(steady, 95));
+        (double, double)? rateError = steady.Count == 0 ? null : (Quantile.Of(steady, 0.5), Quantile.Of(steady, 0.95));
 
         double? spearman = null;
         if (hasConfidence)

@@ -1,6 +1,8 @@
+using MemGrowth.Shared.Statistics;
+
 namespace MemGrowth.Validation.Scoring;
 
-/// <summary>The few descriptive statistics the methodology asks for: rank correlation, percentiles, latency summaries.</summary>
+/// <summary>The few descriptive statistics the methodology asks for: rank correlation and latency summaries (quantiles are <see cref="Quantile"/>'s).</summary>
 internal static class Statistics
 {
     /// <summary>
@@ -25,28 +27,6 @@ internal static class Statistics
         return Pearson(Ranks(x), Ranks(y));
     }
 
-    /// <summary>
-    /// The <paramref name="p"/>-th percentile (0–100), interpolating linearly between the closest ranks
-    /// (rank (n − 1)·p/100 over the sorted values, as numpy's default and Excel's PERCENTILE.INC). NaN when empty.
-    /// </summary>
-    public static double Percentile(IReadOnlyList<double> values, double p)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        if (!(p is >= 0 and <= 100))
-        {
-            throw new ArgumentOutOfRangeException(nameof(p), p, "A percentile is between 0 and 100.");
-        }
-
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        return SortedPercentile(sorted, p);
-    }
-
     /// <summary>Count, mean, min, median, p95 and max of durations in seconds; <see cref="LatencyStats.Empty"/> when there are none.</summary>
     public static LatencyStats Latency(IEnumerable<double> seconds)
     {
@@ -58,7 +38,7 @@ internal static class Statistics
         }
 
         Array.Sort(sorted);
-        return new LatencyStats(sorted.Length, sorted.Average(), sorted[0], SortedPercentile(sorted, 50), SortedPercentile(sorted, 95), sorted[^1])
+        return new LatencyStats(sorted.Length, sorted.Average(), sorted[0], Quantile.Of(sorted, 0.5), Quantile.Of(sorted, 0.95), sorted[^1])
         {
             MedianLowerBound = MedianLowerBound(sorted),
         };
@@ -84,14 +64,6 @@ internal static class Statistics
         }
 
         return k == 0 ? double.NaN : sorted[k - 1];
-    }
-
-    private static double SortedPercentile(double[] sorted, double p)
-    {
-        var rank = (sorted.Length - 1) * p / 100;
-        var below = (int)Math.Floor(rank);
-        var above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + ((rank - below) * (sorted[above] - sorted[below]));
     }
 
     /// <summary>1-based ranks, ties given the average rank of their run.</summary>

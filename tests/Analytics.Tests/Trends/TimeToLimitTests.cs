@@ -23,15 +23,4 @@ public class TimeToLimitTests
     {
         Assert.Equal(T.AddSeconds(90.5), TimeToLimit.ReachedAt(90.5, T));
     }
-
-    [Theory]
-    [InlineData(new[] { 7.0 }, 0.5, 7.0)]
-    [InlineData(new[] { 1.0, 2.0 }, 0.5, 1.5)]
-    [InlineData(new[] { 1.0, 2.0, 3.0, 4.0, 5.0 }, 0.9, 4.6)]
-    [InlineData(new[] { 1.0, 2.0, 3.0, 4.0, 5.0 }, 1.0, 5.0)]
-    [InlineData(new[] { 1.0, 2.0, 3.0, 4.0, 5.0 }, 0.0, 1.0)]
-    public void Quantiles_interpolate_between_the_nearest_ranks(double[] sorted, double q, double expected)
-    {
-        Assert.Equal(expected, RateDistribution.Quantile(sorted, q), 9);
-    }
 }

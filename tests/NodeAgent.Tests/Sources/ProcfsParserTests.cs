@@ -107,15 +107,6 @@ public sealed class ProcfsParserTests
         Assert.Equal(4096, s.VmRssBytes);
     }
 
-    [Fact]
-    public void Should_parse_statm()
-    {
-        Assert.True(ProcfsParser.TryParseStatm(Bytes("10519 3113 1733 2 0 2410 0\n"), out var statm));
-        Assert.Equal(new ProcfsStatm(10519, 3113, 1733, 2, 2410), statm);
-        Assert.Equal(1380, statm.AnonPages);
-        Assert.False(ProcfsParser.TryParseStatm(Bytes("1 2 3\n"), out _));
-    }
-
     [Theory]
     [InlineData("/usr/bin/dotnet\0exec\0test.dll\0", "/usr/bin/dotnet exec test.dll")]
     [InlineData("sleep\0" + "30", "sleep 30")]                 // no trailing NUL

@@ -92,6 +92,16 @@ public sealed class PlotsTests : IDisposable
         Assert.True(font.ContainsGlyphs("RSS (MiB) seconds since launch 0123456789.-+ µ ≥ ≤ ✓ ✗ – —"));
     }
 
+    [Fact]
+    public void Should_carry_the_font_s_licence_beside_the_font()
+    {
+        using Stream? licence = typeof(PlotFont).Assembly.GetManifestResourceStream("MemGrowth.Validation.Report.PlotFont.LICENSE.txt");
+
+        Assert.NotNull(licence);
+        using var reader = new StreamReader(licence);
+        Assert.Contains("Bitstream", reader.ReadToEnd(), StringComparison.Ordinal);
+    }
+
     private static void AssertPng(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);

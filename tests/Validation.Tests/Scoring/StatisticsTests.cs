@@ -31,20 +31,6 @@ public class StatisticsTests
     }
 
     [Fact]
-    public void Percentiles_interpolate_between_the_closest_ranks_of_the_sorted_values()
-    {
-        double[] values = [4, 1, 3, 2];
-
-        Assert.Equal(1, Statistics.Percentile(values, 0));
-        Assert.Equal(2.5, Statistics.Percentile(values, 50), 12);
-        Assert.Equal(3.85, Statistics.Percentile(values, 95), 12); // rank 3 · 0.95 = 2.85: 3 + 0.85 · (4 − 3)
-        Assert.Equal(4, Statistics.Percentile(values, 100));
-        Assert.Equal(7, Statistics.Percentile([7], 95));
-        Assert.True(double.IsNaN(Statistics.Percentile([], 50)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Statistics.Percentile(values, 101));
-    }
-
-    [Fact]
     public void Latency_summarises_durations_and_is_empty_without_any()
     {
         var stats = Statistics.Latency([10, 2, 8, 4, 6]);
