@@ -38,32 +38,7 @@ internal static class Statistics
         }
 
         Array.Sort(sorted);
-        return new LatencyStats(sorted.Length, sorted.Average(), sorted[0], Quantile.Of(sorted, 0.5), Quantile.Of(sorted, 0.95), sorted[^1])
-        {
-            MedianLowerBound = MedianLowerBound(sorted),
-        };
-    }
-
-    /// <summary>See <see cref="LatencyStats.MedianLowerBound"/>: P(fewer than k of n below the median) = P(Binomial(n, ½) ≤ k − 1).</summary>
-    private static double MedianLowerBound(double[] sorted)
-    {
-        int n = sorted.Length;
-        double below = 0;
-        double term = Math.Pow(0.5, n);
-        int k = 0;
-        for (int i = 0; i < n; i++)
-        {
-            below += term;
-            if (below > 0.05)
-            {
-                break;
-            }
-
-            k = i + 1;
-            term = term * (n - i) / (i + 1);
-        }
-
-        return k == 0 ? double.NaN : sorted[k - 1];
+        return new LatencyStats(sorted.Length, sorted.Average(), sorted[0], Quantile.Of(sorted, 0.5), Quantile.Of(sorted, 0.95), sorted[^1]);
     }
 
     /// <summary>1-based ranks, ties given the average rank of their run.</summary>
