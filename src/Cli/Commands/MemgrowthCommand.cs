@@ -112,11 +112,11 @@ internal static class MemgrowthCommand
     private static string Describe(ParseResult result)
     {
         var errors = string.Join("; ", result.Errors.Select(e => e.Message.TrimEnd('.')));
-        var command = string.Join(' ', result.CommandResult.Command is RootCommand ? ["memgrowth"] : Path(result.CommandResult.Command));
+        var command = string.Join(' ', result.CommandResult.Command is RootCommand ? ["memgrowth"] : CommandPath(result.CommandResult.Command));
         return $"{errors} (see {command} --help)";
     }
 
-    private static IEnumerable<string> Path(Command command)
+    private static IEnumerable<string> CommandPath(Command command)
     {
         var names = new Stack<string>();
         for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault())
