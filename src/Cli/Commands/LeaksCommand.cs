@@ -1,9 +1,11 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using MemGrowth.Analytics.Api;
 using MemGrowth.Analytics.History;
+using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Analytics.Trends;
@@ -11,25 +13,57 @@ using MemGrowth.NodeAgent.Agent;
 using MemGrowth.Shared.Messages;
 using MemGrowth.Shared.Settings;
 using Microsoft.Data.Sqlite;
+using static MemGrowth.Cli.Commands.OptionParsers;
 
 namespace MemGrowth.Cli.Commands;
 
 /// <summary>`memgrowth leaks`: the standalone node's leak history, read from its read model, filtered, newest (last seen) first.</summary>
-internal static class LeaksCommand
+internal sealed class LeaksCommand : VerbCommand<LeaksOptions>
 {
     /// <summary>Where to look when neither --data-dir nor the configuration names a history.</summary>
     public const string DefaultDataDir = "/var/lib/memgrowth";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken ct)
-    {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            await stdout.WriteLineAsync(LeaksOptions.Usage).ConfigureAwait(false);
-            return 0;
-        }
+    private readonly Option<string?> _host = Text("--host", "H", "only leaks of this host");
 
-        var defaults = AgentOptions.Parse([], Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
-        var options = LeaksOptions.Parse(args, defaults.DataDir ?? DefaultDataDir);
+    private readonly Option<string?> _service = Text("--service", "S", "only leaks of this service");
+
+    private readonly Option<TimeSpan> _since = Parsed("--since", "DURATION", "only leaks last seen (reported, resolved or ended) within this long (e.g. 30m, 24h, 7d)", Duration);
+
+    private readonly Option<LeakStatus[]> _status = Parsed("--status", "open|resolved|exited|oom", "open (suspected or confirmed), resolved, exited or oom (killed by the OOM killer)", LeakParameters.ParseStatus);
+
+    private readonly Option<bool> _json = Flag("--json", "one JSON object per line instead of a table");
+
+    private readonly Option<string?> _dataDir = Text("--data-dir", "DIR", $"the data directory of `memgrowth run` (default: config/memgrowth.hocon's, else {DefaultDataDir})");
+
+    public LeaksCommand()
+        : base("leaks", "the leaks this node recorded, newest first (its history survives restarts)")
+    {
+        Add(_host);
+        Add(_service);
+        Add(_since);
+        Add(_status);
+        Add(_json);
+        Add(_dataDir);
+    }
+
+    public override LeaksOptions Settings(ParseResult result)
+    {
+        var defaults = AgentOptions.Load(RunFlags.DefaultConfig);
+        return new LeaksOptions(
+            result.GetValue(_dataDir) ?? defaults.DataDir ?? DefaultDataDir,
+            result.GetValue(_host),
+            result.GetValue(_service),
+            result.GetResult(_since) is null ? null : result.GetValue(_since),
+            result.GetResult(_status) is null ? null : result.GetValue(_status),
+            result.GetValue(_json),
+            defaults.HistoryRetention);
+    }
+
+    protected override Task<int> RunAsync(LeaksOptions settings, ParseResult result, CancellationToken ct) => ListAsync(settings, Console.Out, ct);
+
+    /// <returns>0, or 1 when there is no history at the data directory.</returns>
+    public static async Task<int> ListAsync(LeaksOptions options, TextWriter stdout, CancellationToken ct)
+    {
         var database = DataDirectory.DatabasePath(options.DataDir);
         if (!DataDirectory.RequireReadable(options.DataDir))
         {
@@ -50,7 +84,7 @@ internal static class LeaksCommand
             {
                 if (held is not null)
                 {
-                    await CatchUpAsync(store, connectionString, defaults.HistoryRetention, ct).ConfigureAwait(false);
+                    await CatchUpAsync(store, connectionString, options.HistoryRetention, ct).ConfigureAwait(false);
                 }
             }
 

@@ -1,25 +1,52 @@
+using System.CommandLine;
 using MemGrowth.Cli.Hosting;
 using MemGrowth.NodeAgent.Actors;
 using MemGrowth.NodeAgent.Agent;
 using Microsoft.Extensions.Logging;
+using static MemGrowth.Cli.Commands.OptionParsers;
 
 namespace MemGrowth.Cli.Commands;
 
 /// <summary>`memgrowth run`: the standalone node agent, until Ctrl-C, SIGTERM or --duration.</summary>
-internal static class RunCommand
+internal sealed class RunCommand : VerbCommand<AgentOptions>
 {
-    /// <param name="configure">Changes to the parsed options (`memgrowth agent` adds its fleet).</param>
-    public static async Task<int> RunAsync(string[] args, CancellationToken ct, Func<AgentOptions, AgentOptions>? configure = null)
+    private readonly RunFlags _flags = new();
+
+    private readonly Option<string?> _dataDir = Text("--data-dir", "DIR", "where the leak history is kept (default /var/lib/memgrowth; \"\" keeps none)");
+
+    // Read in Settings, not by a parser of its own: "" (no API) parses to null, which System.CommandLine takes for no value.
+    private readonly Option<string?> _api = Text("--api", "ADDRESS:PORT", "serve the history over HTTP there (default 127.0.0.1:8480; \"\" for no API)");
+
+    public RunCommand()
+        : base("run", "watch this host (eBPF on kmem:rss_stat, or --source procfs)")
     {
-        if (args.Contains("--help") || args.Contains("-h"))
+        foreach (var option in _flags.All)
         {
-            Console.WriteLine(AgentOptions.Usage);
-            return 0;
+            Add(option);
         }
 
+        Add(_dataDir);
+        Add(_api);
+    }
+
+    public override AgentOptions Settings(ParseResult result)
+    {
+        var options = _flags.Bind(result);
+        options = options with
+        {
+            DataDir = RunFlags.NullIfEmpty(result.Over(_dataDir, options.DataDir)),
+            Api = result.GetValue(_api) is { } api ? ApiEndpoint.Parse(api, "--api") : options.Api,
+        };
+        options.Validate();
+        return options;
+    }
+
+    protected override Task<int> RunAsync(AgentOptions settings, ParseResult result, CancellationToken ct) => WatchAsync(settings, ct);
+
+    /// <summary>Runs the node agent (standalone, or in a fleet when <paramref name="options"/> has one) until <paramref name="ct"/> or its --duration.</summary>
+    public static async Task<int> WatchAsync(AgentOptions options, CancellationToken ct)
+    {
         // Logs go to stderr, so stdout carries only detections.
-        var options = AgentOptions.Parse(args, Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
-        options = configure?.Invoke(options) ?? options;
         using var loggers = LoggerFactory.Create(b => b
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)

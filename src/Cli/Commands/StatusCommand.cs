@@ -1,30 +1,33 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using static MemGrowth.Cli.Commands.OptionParsers;
 
 namespace MemGrowth.Cli.Commands;
 
 /// <summary>`memgrowth status`: what the running agent's status file says, with the probe's cost per hit.</summary>
-internal static class StatusCommand
+internal sealed class StatusCommand : VerbCommand<StatusOptions>
 {
-    public static int Run(string[] args, TextWriter output)
-    {
-        var path = "/run/memgrowth/status.json";
-        var json = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--status-file" when i + 1 < args.Length:
-                    path = args[++i];
-                    break;
-                case "--json":
-                    json = true;
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\nusage: memgrowth status [--json] [--status-file PATH]");
-            }
-        }
+    private readonly Option<string?> _statusFile = Text("--status-file", "PATH", "the agent's status file (default /run/memgrowth/status.json, where `memgrowth run` writes it)");
 
+    private readonly Option<bool> _json = Flag("--json", "the status file as it is, JSON");
+
+    public StatusCommand()
+        : base("status", "the running agent's counters and the probe's cost per hit")
+    {
+        Add(_statusFile);
+        Add(_json);
+    }
+
+    public override StatusOptions Settings(ParseResult result) =>
+        new(result.GetValue(_statusFile) ?? StatusOptions.DefaultStatusFile, result.GetValue(_json));
+
+    protected override Task<int> RunAsync(StatusOptions settings, ParseResult result, CancellationToken ct) => Task.FromResult(Run(settings, Console.Out));
+
+    /// <returns>0, or 1 when no agent is running (no status file).</returns>
+    public static int Run(StatusOptions options, TextWriter output)
+    {
+        var path = options.StatusFile;
         if (!File.Exists(path))
         {
             output.WriteLine($"no agent is running ({path} does not exist): start one with ./memgrowth run");
@@ -32,7 +35,7 @@ internal static class StatusCommand
         }
 
         var text = File.ReadAllText(path);
-        if (json)
+        if (options.Json)
         {
             output.WriteLine(text);
             return 0;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Configuration;
 using MemGrowth.NodeAgent.Probe;
 using MemGrowth.Shared.Fleet;
@@ -15,7 +14,8 @@ public enum SourceKind
 
 /// <summary>
 /// Everything `memgrowth run` is told: config/memgrowth.hocon (or --config FILE), then the command
-/// line on top. Bad values fail here, with the key and what would be accepted.
+/// line on top (parsed by the executable's run command). Bad config values fail here, with the key and what
+/// would be accepted.
 /// </summary>
 public sealed record AgentOptions
 {
@@ -80,24 +80,6 @@ public sealed record AgentOptions
     /// <summary>Set by `memgrowth agent`: join this fleet and deliver detections to its analytics nodes.</summary>
     public FleetOptions? Fleet { get; init; }
 
-    public const string Usage = """
-        usage: memgrowth run [options]
-          --source bpf|procfs      where samples come from (default bpf)
-          --jsonl PATH|-           also write one JSON object per line (- for stdout)
-          --interval DURATION      coalescing interval, e.g. 1s, 500ms (default 1s)
-          --min-delta SIZE         smallest RSS move worth a sample, e.g. 32KiB
-          --threshold X            confidence that raises a detection, 0..1 (default 0.6)
-          --max-processes N        size of the probe's process map
-          --status-file PATH       counters for `memgrowth status` ("" to disable)
-          --data-dir DIR           where the leak history is kept (default /var/lib/memgrowth; "" keeps none)
-          --api ADDRESS:PORT       serve the history over HTTP there (default 127.0.0.1:8480; "" for no API)
-          --config FILE            HOCON file instead of config/memgrowth.hocon
-          --duration DURATION      stop after this long
-          --trace PATH             write every sample to a CSV file, for offline replay
-          --quiet                  no human-readable lines on the console
-          --watch-self             also report MemGrowth's own nodes (run, agent, analytics) on this host
-        """;
-
     public ProbeSettings ToProbeSettings() => new()
     {
         Interval = Interval,
@@ -114,45 +96,12 @@ public sealed record AgentOptions
         MinimumDeltaBytes = MinDeltaBytes,
     };
 
-    public static AgentOptions Parse(IReadOnlyList<string> args, string defaultConfigPath)
-    {
-        var configPath = defaultConfigPath;
-        for (var i = 0; i < args.Count - 1; i++)
-        {
-            if (args[i] == "--config")
-            {
-                configPath = args[i + 1];
-            }
-        }
-
-        var options = FromConfig(LoadConfig(configPath), configPath);
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
-            options = name switch
-            {
-                "--source" => options with { Source = ParseSource(Value(), name) },
-                "--jsonl" => options with { JsonlPath = Value() },
-                "--interval" => options with { Interval = ParseDuration(Value(), name) },
-                "--min-delta" => options with { MinDeltaBytes = ParseSize(Value(), name) },
-                "--threshold" => options with { ConfidenceThreshold = ParseDouble(Value(), name) },
-                "--max-processes" => options with { MaxProcesses = (uint)ParseSize(Value(), name) },
-                "--status-file" => options with { StatusFile = NullIfEmpty(Value()) },
-                "--data-dir" => options with { DataDir = NullIfEmpty(Value()) },
-                "--api" => options with { Api = ApiEndpoint.Parse(Value(), name) },
-                "--config" => Skip(options, Value()),
-                "--duration" => options with { Duration = ParseDuration(Value(), name) },
-                "--quiet" => options with { Quiet = true },
-                "--watch-self" => options with { WatchSelf = true },
-                "--trace" => options with { TracePath = Value() },
-                _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
-            };
-        }
-
-        options.Validate();
-        return options;
-    }
+    /// <summary>
+    /// The settings <paramref name="configPath"/> gives (what it leaves out keeps its default), before the
+    /// command line: `memgrowth run` sets its flags over them, then calls <see cref="Validate"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file is missing or not HOCON, or has an unknown key or a bad value: one line naming the key.</exception>
+    public static AgentOptions Load(string configPath) => FromConfig(HoconFile.Load(configPath, "config file"), configPath);
 
     public void Validate()
     {
@@ -174,10 +123,6 @@ public sealed record AgentOptions
         ToProbeSettings().Validate();
         ToGrowthSettings().Validate();
     }
-
-    private static AgentOptions Skip(AgentOptions options, string _) => options;
-
-    private static Config LoadConfig(string path) => HoconFile.Load(path, "config file");
 
     private static AgentOptions FromConfig(Config root, string path)
     {
@@ -210,7 +155,7 @@ public sealed record AgentOptions
 
         return d with
         {
-            Source = Read("source", k => ParseSource(config.GetString(k), k), d.Source),
+            Source = Read("source", k => ParseSource(config.GetString(k)), d.Source),
             Interval = Read("interval", k => config.GetTimeSpan(k), d.Interval),
             MinDeltaBytes = Read("min-delta", k => config.GetByteSize(k) ?? d.MinDeltaBytes, d.MinDeltaBytes),
             MaxProcesses = Read("max-processes", k => checked((uint)config.GetLong(k)), d.MaxProcesses),
@@ -229,47 +174,14 @@ public sealed record AgentOptions
         };
     }
 
-    private static SourceKind ParseSource(string value, string name) => value switch
+    /// <summary>"bpf" or "procfs", as the config file and --source write it.</summary>
+    /// <exception cref="ArgumentException">Neither.</exception>
+    public static SourceKind ParseSource(string value) => value switch
     {
         "bpf" => SourceKind.Bpf,
         "procfs" => SourceKind.Procfs,
-        _ => throw new ArgumentException($"{name}: source must be bpf or procfs (got '{value}')"),
+        _ => throw new ArgumentException($"source must be bpf or procfs (got '{value}')"),
     };
-
-    public static TimeSpan ParseDuration(string value, string name)
-    {
-        var units = new (string Suffix, double Seconds)[] { ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600) };
-        foreach (var (suffix, seconds) in units)
-        {
-            if (value.EndsWith(suffix, StringComparison.Ordinal) &&
-                double.TryParse(value[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
-            {
-                return TimeSpan.FromSeconds(n * seconds);
-            }
-        }
-
-        throw new ArgumentException($"{name}: '{value}' is not a duration (e.g. 500ms, 1s, 5m)");
-    }
-
-    public static long ParseSize(string value, string name)
-    {
-        var units = new (string Suffix, long Bytes)[] { ("KiB", 1024), ("MiB", 1 << 20), ("GiB", 1 << 30), ("k", 1024), ("K", 1024), ("M", 1 << 20), ("G", 1 << 30), ("", 1) };
-        foreach (var (suffix, bytes) in units)
-        {
-            if (value.EndsWith(suffix, StringComparison.Ordinal) &&
-                long.TryParse(value.AsSpan(0, value.Length - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                return n * bytes;
-            }
-        }
-
-        throw new ArgumentException($"{name}: '{value}' is not a size (e.g. 32KiB, 4MiB, 1000)");
-    }
-
-    private static double ParseDouble(string value, string name) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new ArgumentException($"{name}: '{value}' is not a number");
 
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

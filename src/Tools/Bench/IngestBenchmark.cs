@@ -26,15 +26,9 @@ public static class IngestBenchmark
     /// <summary>Outbox appends run ahead of acknowledgements by at most this many, so the outbox stays within its bound.</summary>
     private const int Window = 20_000;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)
+    public static async Task<int> RunAsync(IngestOptions options, TextWriter output, CancellationToken ct)
     {
-        var options = IngestOptions.Parse(args);
-        if (options.Help)
-        {
-            await output.WriteLineAsync(IngestOptions.Usage).ConfigureAwait(false);
-            return 0;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         var fleet = FleetOptions.Load(options.FleetConfig ?? Path.Combine(AppContext.BaseDirectory, "config", "fleet.hocon"));
         var temporary = options.Outbox is null;
         var outboxDir = options.Outbox ?? Path.Combine(Path.GetTempPath(), "memgrowth-ingest-" + Guid.NewGuid().ToString("N"));

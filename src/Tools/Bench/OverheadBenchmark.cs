@@ -9,15 +9,10 @@ namespace MemGrowth.Tools.Bench;
 /// </summary>
 public static class OverheadBenchmark
 {
-    public static int Run(string[] args, TextWriter output, CancellationToken ct)
+    /// <param name="args">The command line's options as given, quoted in the report so that a reader can run it again.</param>
+    public static int Run(BenchOptions options, IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
     {
-        var options = BenchOptions.Parse(args);
-        if (options.Help)
-        {
-            output.WriteLine(BenchOptions.Usage);
-            return 0;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         if (NodeAgent.Probe.Native.Libc.GetEuid() != 0)
         {
             throw new ArgumentException("bench overhead loads the eBPF probe and sets kernel.bpf_stats_enabled: run it as root");
@@ -54,7 +49,7 @@ public static class OverheadBenchmark
         }
     }
 
-    private static async Task<OverheadResults> RunAsync(BenchContext ctx, string[] args, CancellationToken ct)
+    private static async Task<OverheadResults> RunAsync(BenchContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var machine = MachineInfo.Read();

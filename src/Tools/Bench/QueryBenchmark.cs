@@ -17,15 +17,8 @@ public static class QueryBenchmark
 {
     private const int WarmUp = 100;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)
+    public static async Task<int> RunAsync(QueryOptions options, TextWriter output, CancellationToken ct)
     {
-        var options = QueryOptions.Parse(args);
-        if (options.Help)
-        {
-            await output.WriteLineAsync(QueryOptions.Usage).ConfigureAwait(false);
-            return 0;
-        }
-
         try
         {
             await MeasureAsync(options, output, ct).ConfigureAwait(false);

@@ -49,31 +49,12 @@ public sealed class Grower : IDisposable
 
     /// <summary>
     /// Runs the command: 0 after --duration (+ --hold) seconds or on SIGTERM/Ctrl-C (memory freed
-    /// either way), 2 for bad arguments, 1 when memory cannot be had. Errors go to the console's stderr.
+    /// either way), 1 when memory cannot be had (said on <paramref name="stderr"/>).
     /// </summary>
-    public static int Run(string[] args, TextWriter stdout, CancellationToken ct) => Run(args, stdout, Console.Error, ct);
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static int Run(GrowerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            stdout.WriteLine(GrowerOptions.Usage);
-            return 0;
-        }
-
-        GrowerOptions options;
-        try
-        {
-            options = GrowerOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            stderr.WriteLine($"memgrowth grow: {e.Message}");
-            stderr.WriteLine(GrowerOptions.Usage);
-            return 2;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(stderr);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // Stopping early is a normal end (a benchmark stops its growers); cancel the default
         // termination so the loop ends and frees its memory rather than dying mid-step.

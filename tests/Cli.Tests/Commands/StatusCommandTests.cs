@@ -34,6 +34,22 @@ public sealed class StatusCommandTests
         Assert.DoesNotContain(fine, l => l.StartsWith("outbox fault", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Should_read_the_agent_s_status_file_unless_given_another()
+    {
+        Assert.Equal(new StatusOptions("/run/memgrowth/status.json", false), MemgrowthCommand.Parse<StatusOptions>("status"));
+        Assert.Equal(new StatusOptions("/tmp/s.json", true), MemgrowthCommand.Parse<StatusOptions>("status", "--json", "--status-file", "/tmp/s.json"));
+    }
+
+    [Fact]
+    public void Should_say_no_agent_is_running_without_a_status_file()
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(1, StatusCommand.Run(new StatusOptions("/nonexistent/status.json", false), output));
+        Assert.StartsWith("no agent is running (/nonexistent/status.json does not exist)", output.ToString(), StringComparison.Ordinal);
+    }
+
     private static string[] Describe(AgentStatus status)
     {
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(status, AgentStatus.Json));

@@ -1,14 +1,16 @@
+using MemGrowth.Cli.Commands;
 using MemGrowth.Tools.Bench;
 using Xunit;
 
-namespace MemGrowth.Tools.Tests.Bench;
+namespace MemGrowth.Cli.Tests.Commands;
 
-public sealed class BenchOptionsTests
+/// <summary>`memgrowth bench overhead`'s options, through the real parser.</summary>
+public sealed class BenchOverheadCommandTests
 {
     [Fact]
     public void Should_default_to_the_documented_values()
     {
-        var o = BenchOptions.Parse([]);
+        var o = Parse();
         Assert.Equal((2.0, 7, 100, 1000, 30), (o.StormGib, o.Repeats, o.Growers, o.Idle, o.MeasureSeconds));
         Assert.Null(o.OutPath);
         Assert.Equal(2L << 30, o.StormBytes);
@@ -17,8 +19,8 @@ public sealed class BenchOptionsTests
     [Fact]
     public void Should_take_every_option()
     {
-        var o = BenchOptions.Parse(["--storm-gib", "0.5", "--repeats", "3", "--growers", "10", "--idle", "0",
-            "--measure-seconds", "5", "--out", "r.md", "--agent", "/x/memgrowth"]);
+        var o = Parse("--storm-gib", "0.5", "--repeats", "3", "--growers", "10", "--idle", "0",
+            "--measure-seconds", "5", "--out", "r.md", "--agent", "/x/memgrowth");
         Assert.Equal((0.5, 3, 10, 0, 5, "r.md", "/x/memgrowth"), (o.StormGib, o.Repeats, o.Growers, o.Idle, o.MeasureSeconds, o.OutPath, o.AgentPath));
         Assert.Equal(512L << 20, o.StormBytes);
     }
@@ -32,11 +34,13 @@ public sealed class BenchOptionsTests
     [InlineData("--bogus", "1")]
     public void Should_reject_bad_values_naming_the_option(string name, string value)
     {
-        var e = Assert.Throws<ArgumentException>(() => BenchOptions.Parse([name, value]));
+        var e = Assert.Throws<ArgumentException>(() => Parse(name, value));
         Assert.Contains(name, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Should_say_which_option_lacks_its_value() =>
-        Assert.Contains("--out needs a value", Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--out"])).Message, StringComparison.Ordinal);
+        Assert.Contains("Required argument missing for option: '--out'", Assert.Throws<ArgumentException>(() => Parse("--out")).Message, StringComparison.Ordinal);
+
+    private static BenchOptions Parse(params string[] args) => MemgrowthCommand.Parse<BenchOptions>(["bench", "overhead", .. args]);
 }

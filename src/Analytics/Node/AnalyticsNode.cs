@@ -16,25 +16,12 @@ namespace MemGrowth.Analytics.Node;
 /// one analytics node of the fleet, a cluster singleton, projects from the journal), until Ctrl-C or SIGTERM,
 /// then leaves gracefully so its shards move at once.
 /// </summary>
-public static class AnalyticsCommand
+public static class AnalyticsNode
 {
-    public const string Usage = """
-        usage: memgrowth analytics [--config FILE]
-          an analytics node: joins the fleet's cluster, hosts leak entities, journals them
-          --config  fleet settings (default: config/fleet.hocon beside the binary); every key can also be set
-                    by the environment variable documented beside it (MEMGROWTH_ANALYTICS_PORT, MEMGROWTH_DATABASE,
-                    MEMGROWTH_CONNECTION_STRING, MEMGROWTH_SEED_NODES, ...)
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)
+    /// <returns>0 after Ctrl-C or SIGTERM, 4 when the cluster removed this node.</returns>
+    public static async Task<int> RunAsync(FleetOptions fleet, TextWriter output, CancellationToken ct)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 0;
-        }
-
-        var fleet = FleetOptions.Load(ConfigPath(args, Usage));
+        ArgumentNullException.ThrowIfNull(fleet);
         PortCheck.RequireFree(fleet.Hostname, fleet.AnalyticsPort, "analytics cluster port");
         PortCheck.RequireFree(fleet.ApiBind, fleet.ApiPort, "history API port");
         await DatabaseCheck.RequireAsync(fleet.Database, fleet.ConnectionString, ct).ConfigureAwait(false);
@@ -90,25 +77,5 @@ public static class AnalyticsCommand
         }
 
         return 0;
-    }
-
-    /// <summary>--config FILE, else config/fleet.hocon beside the binary.</summary>
-    public static string ConfigPath(IReadOnlyList<string> args, string usage)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        var path = Path.Combine(AppContext.BaseDirectory, "config", "fleet.hocon");
-        for (var i = 0; i < args.Count; i++)
-        {
-            if (args[i] == "--config" && i + 1 < args.Count)
-            {
-                path = args[++i];
-            }
-            else
-            {
-                throw new ArgumentException($"unknown argument {args[i]}\n{usage}");
-            }
-        }
-
-        return path;
     }
 }

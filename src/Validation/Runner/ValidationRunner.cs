@@ -18,17 +18,13 @@ namespace MemGrowth.Validation.Runner;
 /// --trace, runs the labelled corpus against it, then scores every process (live detections), replays the
 /// traces for the threshold sweep and the baseline rule, and writes report.md, the plots and traces.jsonl.gz.
 /// </summary>
-public static class ValidateCommand
+public static class ValidationRunner
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken ct)
+    /// <param name="args">The command line's options as given, quoted in the report so that a reader can run it again.</param>
+    /// <returns>0 when every target holds, 1 when one is missed or the run fails, 3 when the agent cannot start.</returns>
+    public static async Task<int> RunAsync(ValidateOptions options, IReadOnlyList<string> args, TextWriter stdout, CancellationToken ct)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            await stdout.WriteLineAsync(ValidateOptions.Usage).ConfigureAwait(false);
-            return 0;
-        }
-
-        var options = ValidateOptions.Parse(args);
+        ArgumentNullException.ThrowIfNull(options);
         try
         {
             return options.Replay is not null
@@ -48,7 +44,7 @@ public static class ValidateCommand
         }
     }
 
-    private static async Task<int> RunLiveAsync(ValidateOptions options, string[] args, TextWriter stdout, CancellationToken ct)
+    private static async Task<int> RunLiveAsync(ValidateOptions options, IReadOnlyList<string> args, TextWriter stdout, CancellationToken ct)
     {
         var executable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where the memgrowth executable is");
         var output = Path.GetFullPath(options.OutputDirectory);
@@ -106,7 +102,7 @@ public static class ValidateCommand
     }
 
     /// <summary>Scores a recorded run through this build's classifier, offline: the tuning loop, in seconds.</summary>
-    private static async Task<int> ReplayAsync(ValidateOptions options, string[] args, TextWriter stdout, CancellationToken ct)
+    private static async Task<int> ReplayAsync(ValidateOptions options, IReadOnlyList<string> args, TextWriter stdout, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var (settings, grace) = AgentSettings();
@@ -161,7 +157,8 @@ public static class ValidateCommand
 
     private static (Shared.Growth.GrowthSettings Settings, double Grace) AgentSettings()
     {
-        var agentOptions = AgentOptions.Parse([], Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
+        var agentOptions = AgentOptions.Load(Path.Combine(AppContext.BaseDirectory, "config", "memgrowth.hocon"));
+        agentOptions.Validate();
         return (agentOptions.ToGrowthSettings(), agentOptions.StartupGrace.TotalSeconds);
     }
 

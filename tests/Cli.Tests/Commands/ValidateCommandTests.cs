@@ -1,14 +1,16 @@
+using MemGrowth.Cli.Commands;
 using MemGrowth.Validation.Runner;
 using Xunit;
 
-namespace MemGrowth.Validation.Tests.Runner;
+namespace MemGrowth.Cli.Tests.Commands;
 
-public sealed class ValidateOptionsTests
+/// <summary>`memgrowth validate`'s options, through the real parser.</summary>
+public sealed class ValidateCommandTests
 {
     [Fact]
     public void Should_default_to_the_full_corpus_into_docs_validation()
     {
-        var options = ValidateOptions.Parse([]);
+        var options = Parse();
 
         Assert.Equal(new ValidateOptions(false, 1, 4, 12, "docs/validation"), options);
     }
@@ -16,7 +18,7 @@ public sealed class ValidateOptionsTests
     [Fact]
     public void Should_take_the_quick_subset_its_own_output_and_more_at_once()
     {
-        var options = ValidateOptions.Parse(["--quick", "--seed", "7"]);
+        var options = Parse("--quick", "--seed", "7");
 
         Assert.True(options.Quick);
         Assert.Equal(7, options.Seed);
@@ -27,7 +29,7 @@ public sealed class ValidateOptionsTests
     [Fact]
     public void Should_replay_a_recording_and_explain_one_process()
     {
-        var options = ValidateOptions.Parse(["--replay", "docs/validation/traces.jsonl.gz", "--explain", "4242"]);
+        var options = Parse("--replay", "docs/validation/traces.jsonl.gz", "--explain", "4242");
 
         Assert.Equal("docs/validation/traces.jsonl.gz", options.Replay);
         Assert.Equal(4242, options.Explain);
@@ -37,7 +39,7 @@ public sealed class ValidateOptionsTests
     [Fact]
     public void Should_refuse_explain_without_a_recording()
     {
-        var error = Assert.Throws<ArgumentException>(() => ValidateOptions.Parse(["--explain", "42"]));
+        var error = Assert.Throws<ArgumentException>(() => Parse("--explain", "42"));
 
         Assert.Contains("--replay", error.Message, StringComparison.Ordinal);
     }
@@ -51,8 +53,10 @@ public sealed class ValidateOptionsTests
     {
         string[] args = value is null ? [name] : [name, value];
 
-        var error = Assert.Throws<ArgumentException>(() => ValidateOptions.Parse(args));
+        var error = Assert.Throws<ArgumentException>(() => Parse(args));
 
         Assert.Contains(name, error.Message, StringComparison.Ordinal);
     }
+
+    private static ValidateOptions Parse(params string[] args) => MemgrowthCommand.Parse<ValidateOptions>(["validate", .. args]);
 }
