@@ -35,16 +35,12 @@ public sealed class AgentUnderTest : IDisposable
     /// <summary>The agent's --jsonl output.</summary>
     public string JsonlPath => _jsonlPath;
 
-    /// <param name="extraArguments">More `memgrowth run` options, e.g. --trace PATH.</param>
+    /// <param name="extraArguments">More `memgrowth run` options, e.g. --trace PATH; a default they name is replaced (<see cref="Arguments"/>).</param>
     public static async Task<AgentUnderTest> StartAsync(
         string executable, string source, string workDir, ChildProcesses children, CancellationToken ct, IReadOnlyList<string>? extraArguments = null)
     {
         var stem = Path.Combine(workDir, $"agent-{Interlocked.Increment(ref s_started)}-{source}");
-        // The same 1 s resolution for both sources, so bpf and procfs are compared like for like; the leak
-        // history and its API on, as `memgrowth run` has them by default (on a port of its own choosing).
-        string[] args = ["run", "--source", source, "--interval", "1s", "--jsonl", stem + ".jsonl", "--status-file", stem + ".status.json",
-            "--data-dir", stem + ".history", "--api", "127.0.0.1:0", "--quiet", .. extraArguments ?? []];
-        var agent = new AgentUnderTest(children.Start(executable, args, "/dev/null", stem + ".log"), source, stem);
+        var agent = new AgentUnderTest(children.Start(executable, Arguments(source, stem, extraArguments ?? []), "/dev/null", stem + ".log"), source, stem);
         try
         {
             await agent.WaitForReadyAsync(ct).ConfigureAwait(false);
@@ -55,6 +51,19 @@ public sealed class AgentUnderTest : IDisposable
             agent.Dispose();
             throw;
         }
+    }
+
+    /// <summary>`memgrowth run`'s arguments: the defaults, each replaced by <paramref name="extra"/> when it names it (an option is given once).</summary>
+    internal static string[] Arguments(string source, string stem, IReadOnlyList<string> extra)
+    {
+        // The same 1 s resolution for both sources, so bpf and procfs are compared like for like; the leak
+        // history and its API on, as `memgrowth run` has them by default (on a port of its own choosing).
+        (string Name, string Value)[] defaults =
+        [
+            ("--source", source), ("--interval", "1s"), ("--jsonl", stem + ".jsonl"), ("--status-file", stem + ".status.json"),
+            ("--data-dir", stem + ".history"), ("--api", "127.0.0.1:0"),
+        ];
+        return ["run", .. defaults.Where(d => !extra.Contains(d.Name)).SelectMany(d => new[] { d.Name, d.Value }), "--quiet", .. extra];
     }
 
     /// <summary>The first status written at or after <paramref name="notBefore"/>.</summary>
