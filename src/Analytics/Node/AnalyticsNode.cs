@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Cluster.Tools.Singleton;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using MemGrowth.Analytics.Api;
-using MemGrowth.Analytics.Fleet;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Analytics.Trends;
@@ -19,26 +21,30 @@ namespace MemGrowth.Analytics.Node;
 public static class AnalyticsNode
 {
     /// <returns>0 after Ctrl-C or SIGTERM, 4 when the cluster removed this node.</returns>
-    public static async Task<int> RunAsync(FleetOptions fleet, TextWriter output, CancellationToken ct)
+    public static async Task<int> RunAsync(FleetOptions fleet, TextWriter output, Action<ILoggingBuilder> logging, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(logging);
         PortCheck.RequireFree(fleet.Hostname, fleet.AnalyticsPort, "analytics cluster port");
         PortCheck.RequireFree(fleet.ApiBind, fleet.ApiPort, "history API port");
         await DatabaseCheck.RequireAsync(fleet.Database, fleet.ConnectionString, ct).ConfigureAwait(false);
         JournalUpgrade.AddTagsColumn(fleet.Database, fleet.ConnectionString);
 
-        var system = FleetSystem.Create(fleet, LeakShards.AnalyticsRole, fleet.AnalyticsPort, JournalConfig.Load(fleet.Database, fleet.ConnectionString));
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        logging(builder.Logging);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        builder.Services.AddAkka(fleet.ClusterName, akka => akka
+            .WithMemGrowthBasics()
+            .WithFleetMembership(fleet, LeakShards.AnalyticsRole, fleet.AnalyticsPort)
+            .WithLeakJournal(fleet.Database, fleet.ConnectionString)
+            .WithFleetAnalytics(fleet));
+        using var host = builder.Build();
         HistoryApi? api = null;
+        await host.StartAsync(ct).ConfigureAwait(false);
+        var system = host.Services.GetRequiredService<ActorSystem>();
         try
         {
-            LeakSharding.StartRegion(system);
-            var trends = TrendSharding.StartRegion(system, fleet.Retention);
-            system.ActorOf(
-                ClusterSingletonManager.Props(
-                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends, fleet.Retention),
-                    PoisonPill.Instance,
-                    ClusterSingletonManagerSettings.Create(system).WithRole(LeakShards.AnalyticsRole)),
-                "read-model");
+            var trends = await ActorRegistry.For(system).GetAsync<TrendRegionKey>(ct).ConfigureAwait(false);
             api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), new TrendQuery(trends), fleet.ApiBind, fleet.ApiPort, fleet.Retention, ct).ConfigureAwait(false);
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -72,8 +78,9 @@ public static class AnalyticsNode
                 await api.DisposeAsync().ConfigureAwait(false);
             }
 
-            // Leave the cluster first: the shards hand off to the other analytics nodes instead of waiting to be downed.
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            // Leave the cluster first (the host's stop runs coordinated shutdown): the shards hand off to the
+            // other analytics nodes instead of waiting to be downed.
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         return 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MemGrowth.Analytics.Node;
+using MemGrowth.Cli.Hosting;
 using MemGrowth.Shared.Fleet;
 using static MemGrowth.Cli.Commands.OptionParsers;
 
@@ -21,5 +22,5 @@ internal sealed class AnalyticsCommand : VerbCommand<FleetOptions>
     public override FleetOptions Settings(ParseResult result) =>
         FleetOptions.Load(result.GetValue(_config) ?? Path.Combine(AppContext.BaseDirectory, "config", "fleet.hocon"));
 
-    protected override Task<int> RunAsync(FleetOptions settings, ParseResult result, CancellationToken ct) => AnalyticsNode.RunAsync(settings, Console.Out, ct);
+    protected override Task<int> RunAsync(FleetOptions settings, ParseResult result, CancellationToken ct) => AnalyticsNode.RunAsync(settings, Console.Out, ConsoleLogs.Configure, ct);
 }

@@ -47,11 +47,7 @@ internal sealed class RunCommand : VerbCommand<AgentOptions>
     public static async Task<int> WatchAsync(AgentOptions options, CancellationToken ct)
     {
         // Logs go to stderr, so stdout carries only detections.
-        using var loggers = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(Environment.GetEnvironmentVariable("MEMGROWTH_LOG") == "debug" ? LogLevel.Debug : LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning));
+        using var loggers = LoggerFactory.Create(ConsoleLogs.Configure);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (options.Duration is { } duration)
         {
