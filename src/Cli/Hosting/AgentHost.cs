@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
+using MemGrowth.Analytics.Node;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using MemGrowth.Analytics.Api;
@@ -21,6 +23,8 @@ using MemGrowth.Shared.Fleet;
 using MemGrowth.Shared.Messages;
 using MemGrowth.Shared.Settings;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MemGrowth.Cli.Hosting;
@@ -39,6 +43,7 @@ internal sealed class AgentHost : IAsyncDisposable
 
     private readonly AgentOptions _options;
     private readonly ILogger _logger;
+    private readonly IHost _akka;
     private readonly ActorSystem _system;
     private readonly IMemorySource _source;
     private readonly EventBudget _budget;
@@ -55,23 +60,22 @@ internal sealed class AgentHost : IAsyncDisposable
     private HistorySweeper? _sweeper;
     private FleetLink? _fleetLink;
     private HistoryLock? _historyLock;
-    private IActorRef? _trends;
     private HistoryApi? _api;
+    private TrendQuery? _trendQuery;
     private NativeHeapTrim? _heapTrim;
 
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
     private const long StandaloneOutboxBytes = 64L << 20;
 
-    private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes, HistoryLock? historyLock)
+    private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes, HistoryLock? historyLock, IHost akka)
     {
         _options = options;
         _logger = logger;
         _source = source;
         _historyLock = historyLock;
+        _akka = akka;
         _budget = new EventBudget(options.MaxInFlightEvents);
-        // A fleet agent's cluster membership is a second actor system (FleetLink), so being downed by the
-        // cluster never stops the detecting.
-        _system = ActorSystem.Create("memgrowth", HistoryConfig(options).WithFallback(options.AkkaConfig));
+        _system = akka.Services.GetRequiredService<ActorSystem>();
         _jsonl = options.JsonlPath switch
         {
             null => null,
@@ -80,10 +84,24 @@ internal sealed class AgentHost : IAsyncDisposable
         };
         // With JSON on stdout, human lines go to stderr so the JSON stream stays parseable.
         TextWriter? console = options.Quiet ? null : options.JsonlPath == "-" ? Console.Error : Console.Out;
-        var history = options.Fleet is { } f ? StartDelivery(f)
-            : options.DataDir is { } dir ? StartHistory(dir)
-            : null;
-        var publisher = _system.ActorOf(DetectionPublisher.Props(console, _jsonl, history), "detections");
+        var registry = ActorRegistry.For(_system);
+        Delivery = registry.TryGet<DeliveryKey>(out var delivery) ? delivery : null;
+        if (options.Fleet is { } fleet && Delivery is not null)
+        {
+            // A fleet agent's cluster membership is a second actor system (FleetLink), so being downed by the
+            // cluster never stops the detecting.
+            _fleetLink = FleetLink.Start(fleet, _options.AkkaConfig, Delivery, _logger);
+        }
+        else if (options.DataDir is { } dir && Delivery is not null)
+        {
+            StartReadJournal(dir);
+            var trends = registry.Get<TrendRegionKey>();
+            _trendQuery = new TrendQuery(trends);
+            _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), trends);
+            _sweeper = HistorySweeper.Start(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _options.HistoryRetention, _system.Log);
+        }
+
+        var publisher = _system.ActorOf(DetectionPublisher.Props(console, _jsonl, Delivery), "detections");
         var settings = new TrackerSettings(options.ToGrowthSettings(), _host, options.Interval.TotalSeconds, options.LivenessSweep)
         {
             StartupGraceSeconds = options.StartupGrace.TotalSeconds,
@@ -97,38 +115,54 @@ internal sealed class AgentHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The agent's one host: its actor system through Akka.Hosting, declared in one place: the serializer and
+    /// logs, and where detections go beyond the console. A fleet agent's go through the on-disk outbox to the
+    /// analytics nodes (its link to the cluster attaches later). A standalone node with a data directory holds
+    /// the analytics role itself: the same outbox and delivery to local leak entities journaled in SQLite, so
+    /// a journal that fails (disk full, file gone) loses nothing, and the service trends beside them.
+    /// </summary>
+    /// <exception cref="DataDirException">The history's database cannot be brought up to date.</exception>
+    /// <exception cref="ArgumentException">The outbox cannot be opened.</exception>
+    private static IHost BuildHost(AgentOptions options, ILoggerFactory loggers, string host)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(loggers);
+        var logger = loggers.CreateLogger("memgrowth");
+        var journal = HistoryConfig(options);
+        // Opened here, not in the actor starters: what fails is said in one line, before anything runs.
+        var outbox = options.Fleet is { } f ? Outbox.Open(f.OutboxDir, f.OutboxMaxBytes)
+            : options.DataDir is { } d ? Outbox.Open(Path.Combine(d, "history-outbox"), StandaloneOutboxBytes)
+            : null;
+        builder.Services.AddAkka("memgrowth", akka =>
+        {
+            akka.WithMemGrowthBasics()
+                .AddHocon(journal, HoconAddMode.Append)
+                .AddHocon(options.AkkaConfig, HoconAddMode.Append);
+            if (options.Fleet is { } fleet)
+            {
+                // Detections wait in the outbox until the fleet link's proxy is up (this node hosts none).
+                akka.WithActors((system, registry) => registry.Register<DeliveryKey>(system.ActorOf(
+                    OutboxDelivery.Props(outbox!, ActorRefs.Nobody, $"{host}#{Guid.NewGuid():N}",
+                        fleet.MaxInFlight, fleet.ResendAfter, logger, maxBatch: fleet.MaxBatch),
+                    "delivery")));
+            }
+            else if (options.DataDir is not null)
+            {
+                akka.WithLocalAnalytics(options.HistoryRetention)
+                    .WithActors((system, registry) => registry.Register<DeliveryKey>(system.ActorOf(
+                        OutboxDelivery.Props(outbox!, registry.Get<LeakRegionKey>(),
+                            $"{host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), logger, "history journal"),
+                        "delivery")));
+            }
+        });
+        return builder.Build();
+    }
+
     public IActorRef Publisher { get; }
 
-    /// <summary>The fleet agent's delivery to analytics; null on a standalone node.</summary>
-    public IActorRef? Delivery { get; private set; }
-
-    // Detections go to the on-disk outbox, then to their sharded entities through the fleet link's proxy
-    // (this node hosts none); until the link is up they wait in the outbox.
-    private IActorRef StartDelivery(FleetOptions fleet)
-    {
-        var outbox = Outbox.Open(fleet.OutboxDir, fleet.OutboxMaxBytes);
-        var producer = $"{_host}#{Guid.NewGuid():N}";
-        Delivery = _system.ActorOf(OutboxDelivery.Props(outbox, ActorRefs.Nobody, producer, fleet.MaxInFlight, fleet.ResendAfter, _logger, maxBatch: fleet.MaxBatch), "delivery");
-        _fleetLink = FleetLink.Start(fleet, _options.AkkaConfig, Delivery, _logger);
-        return Delivery;
-    }
-
-    // The standalone node's own analytics role: local leak entities behind the same outbox and delivery as a
-    // fleet agent's, so a journal that fails (disk full, file gone) loses nothing; and the live read model.
-    // The data directory was made ready (private, held, its database checked) before the actor system started.
-    private IActorRef StartHistory(string dir)
-    {
-        var outbox = Outbox.Open(Path.Combine(dir, "history-outbox"), StandaloneOutboxBytes);
-        var leaks = _system.ActorOf(LeakRegion.Props(), "leaks");
-        _trends = _system.ActorOf(TrendRegion.Props(_options.HistoryRetention), "trends");
-        Delivery = _system.ActorOf(
-            OutboxDelivery.Props(outbox, leaks, $"{_host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), _logger, "history journal"),
-            "delivery");
-        StartReadJournal(dir);
-        _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), _trends);
-        _sweeper = HistorySweeper.Start(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _options.HistoryRetention, _system.Log);
-        return Delivery;
-    }
+    /// <summary>The outbox's delivery to the fleet's or this node's leak entities; null with neither.</summary>
+    public IActorRef? Delivery { get; }
 
     /// <summary>
     /// The SQL read journal, made before the projection asks for it (Akka.Persistence keeps it). Its constructor
@@ -170,7 +204,7 @@ internal sealed class AgentHost : IAsyncDisposable
         try
         {
             _api = await HistoryApi.StartAsync(
-                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trends is null ? null : new TrendQuery(_trends), endpoint.Bind, endpoint.Port, _options.HistoryRetention, ct)
+                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trendQuery, endpoint.Bind, endpoint.Port, _options.HistoryRetention, ct)
                 .ConfigureAwait(false);
         }
         catch (HistoryApiException e)
@@ -222,11 +256,14 @@ internal sealed class AgentHost : IAsyncDisposable
             : new PollingSource(options.Interval, options.MinDeltaBytes, loggers.CreateLogger("procfs"));
         AgentHost? host = null;
         HistoryLock? historyLock = null;
+        IHost? akka = null;
         try
         {
             // A fleet agent keeps no history (memgrowth agent clears DataDir); a standalone node's is made ready first.
             historyLock = options.Fleet is null && options.DataDir is { } dir ? DataDirectory.Open(dir, logger) : null;
-            host = new AgentHost(options, logger, source, processes, historyLock);
+            akka = BuildHost(options, loggers, Environment.MachineName);
+            await akka.StartAsync(ct).ConfigureAwait(false);
+            host = new AgentHost(options, logger, source, processes, historyLock, akka);
             await host.SeedAndStartAsync(ct).ConfigureAwait(false);
             return host;
         }
@@ -239,6 +276,12 @@ internal sealed class AgentHost : IAsyncDisposable
             else
             {
                 source.Dispose();
+                if (akka is not null)
+                {
+                    await akka.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    akka.Dispose();
+                }
+
                 historyLock?.Dispose();
             }
 
@@ -278,7 +321,8 @@ internal sealed class AgentHost : IAsyncDisposable
             await _fleetLink.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _system.Terminate().ConfigureAwait(false);
+        await _akka.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _akka.Dispose();
         _historyLock?.Dispose();
         if (_jsonl is not null && _jsonl != Console.Out)
         {
