@@ -43,6 +43,7 @@ internal sealed class AgentHost : IAsyncDisposable
 
     private readonly AgentOptions _options;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggers;
     private readonly IHost _akka;
     private readonly ActorSystem _system;
     private readonly IMemorySource _source;
@@ -67,10 +68,11 @@ internal sealed class AgentHost : IAsyncDisposable
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
     private const long StandaloneOutboxBytes = 64L << 20;
 
-    private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes, HistoryLock? historyLock, IHost akka)
+    private AgentHost(AgentOptions options, ILoggerFactory loggers, IMemorySource source, IHostProcesses processes, HistoryLock? historyLock, IHost akka)
     {
         _options = options;
-        _logger = logger;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("memgrowth");
         _source = source;
         _historyLock = historyLock;
         _akka = akka;
@@ -86,13 +88,7 @@ internal sealed class AgentHost : IAsyncDisposable
         TextWriter? console = options.Quiet ? null : options.JsonlPath == "-" ? Console.Error : Console.Out;
         var registry = ActorRegistry.For(_system);
         Delivery = registry.TryGet<DeliveryKey>(out var delivery) ? delivery : null;
-        if (options.Fleet is { } fleet && Delivery is not null)
-        {
-            // A fleet agent's cluster membership is a second actor system (FleetLink), so being downed by the
-            // cluster never stops the detecting.
-            _fleetLink = FleetLink.Start(fleet, _options.AkkaConfig, Delivery, _logger);
-        }
-        else if (options.DataDir is { } dir && Delivery is not null)
+        if (options.Fleet is null && options.DataDir is { } dir && Delivery is not null)
         {
             StartReadJournal(dir);
             var trends = registry.Get<TrendRegionKey>();
@@ -263,7 +259,7 @@ internal sealed class AgentHost : IAsyncDisposable
             historyLock = options.Fleet is null && options.DataDir is { } dir ? DataDirectory.Open(dir, logger) : null;
             akka = BuildHost(options, loggers, Environment.MachineName);
             await akka.StartAsync(ct).ConfigureAwait(false);
-            host = new AgentHost(options, logger, source, processes, historyLock, akka);
+            host = new AgentHost(options, loggers, source, processes, historyLock, akka);
             await host.SeedAndStartAsync(ct).ConfigureAwait(false);
             return host;
         }
@@ -378,6 +374,13 @@ internal sealed class AgentHost : IAsyncDisposable
         _source.Seed(seed);
         _supervisor.Tell(new SourceBatch([.. seed, .. fromSource]));
         _source.Start(Deliver);
+
+        if (_options.Fleet is { } fleet && Delivery is not null)
+        {
+            // A fleet agent's cluster membership is a second actor system (FleetLink), so being downed by the
+            // cluster never stops the detecting.
+            _fleetLink = await FleetLink.StartAsync(fleet, _options.AkkaConfig, Delivery, _loggers, ct).ConfigureAwait(false);
+        }
 
         await StartApiAsync(ct).ConfigureAwait(false);
         var tracked = await _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);

@@ -28,37 +28,50 @@ public sealed class FleetLink : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private ActorSystem? _system;
+    private readonly ILoggerFactory _loggers;
+    private FleetSystem? _node;
     private Timer? _watch;
     private long _aloneSince = -1;
     private const long Leaving = long.MaxValue;
 
-    private FleetLink(FleetOptions fleet, Config extra, IActorRef delivery, ILogger logger)
+    private FleetLink(FleetOptions fleet, Config extra, IActorRef delivery, ILoggerFactory loggers)
     {
         _fleet = fleet;
         _extra = extra;
         _delivery = delivery;
-        _logger = logger;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("memgrowth");
     }
 
     /// <summary>How long a member agent waits with no reachable analytics node in its cluster before it leaves to join again.</summary>
     public TimeSpan AloneAfter => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(10).Ticks, 2 * _fleet.DownAfter.Ticks));
 
     /// <summary>Joins the fleet: a cluster actor system with role agent, a sharding proxy and a relay to it.</summary>
-    public static FleetLink Start(FleetOptions fleet, Config extra, IActorRef delivery, ILogger logger)
+    /// <exception cref="Exception">The cluster system could not start (its port taken, say): nothing is left running.</exception>
+    public static async Task<FleetLink> StartAsync(FleetOptions fleet, Config extra, IActorRef delivery, ILoggerFactory loggers, CancellationToken ct)
     {
-        var link = new FleetLink(fleet, extra, delivery, logger);
-        link.Join();
-        return link;
+        ArgumentNullException.ThrowIfNull(loggers);
+        var link = new FleetLink(fleet, extra, delivery, loggers);
+        try
+        {
+            await link.JoinAsync(ct).ConfigureAwait(false);
+            return link;
+        }
+        catch
+        {
+            await link.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        ActorSystem? system;
+        FleetSystem? node;
         lock (_lock)
         {
             _stop.Cancel();
-            system = _system;
+            node = _node;
+            _node = null;
         }
 
         if (_watch is not null)
@@ -66,37 +79,42 @@ public sealed class FleetLink : IAsyncDisposable
             await _watch.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (system is not null)
+        if (node is not null)
         {
             // Leave gracefully: the analytics nodes see a member leaving, not one to down.
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
-            await system.WhenTerminated.ConfigureAwait(false);
+            await node.DisposeAsync().ConfigureAwait(false);
         }
 
         _stop.Dispose();
     }
 
-    private void Join()
+    private async Task JoinAsync(CancellationToken ct)
     {
-        ActorSystem system;
+        var node = await FleetSystem.StartAsync(_fleet, LeakShards.AgentRole, _fleet.AgentPort, _extra, _loggers, ct).ConfigureAwait(false);
         lock (_lock)
         {
-            if (_stop.IsCancellationRequested)
+            if (!_stop.IsCancellationRequested)
             {
-                return;
+                _node = node;
+                node = null;
             }
-
-            system = FleetSystem.Create(_fleet, LeakShards.AgentRole, _fleet.AgentPort, _extra);
-            _system = system;
         }
 
+        if (node is not null)
+        {
+            // Stopped while this incarnation was starting.
+            await node.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        var system = _node!.System;
         var proxy = LeakShards.StartProxy(system);
         var relay = system.ActorOf(FleetRelay.Props(proxy, _delivery), "relay");
         _delivery.Tell(new UseRegion(relay));
         Interlocked.Exchange(ref _aloneSince, -1);
         var watch = new Timer(_ => Guarded(() => LeaveIfAlone(system)), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         Interlocked.Exchange(ref _watch, watch)?.Dispose();
-        system.WhenTerminated.ContinueWith(_ => OnTerminatedAsync(), TaskScheduler.Default);
+        _ = system.WhenTerminated.ContinueWith(_ => OnTerminatedAsync(), TaskScheduler.Default);
     }
 
     // A timer callback that throws takes the process down: the watch is not worth that.
@@ -141,23 +159,35 @@ public sealed class FleetLink : IAsyncDisposable
         }
     }
 
-    // Downed (or stopped by the cluster for another reason) while still running: join again.
+    // Downed (or stopped by the cluster for another reason) while still running: join again, with a new host.
     private async Task OnTerminatedAsync()
     {
-        if (_stop.IsCancellationRequested)
+        FleetSystem? ended;
+        lock (_lock)
         {
-            return;
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            ended = _node;
+            _node = null;
         }
 
         _logger.LogWarning(
             "this agent was removed from the fleet cluster (downed after no analytics node was reachable for {DownAfter}s, or it left a cluster without one): still detecting, buffering on disk, joining again",
             _fleet.DownAfter.TotalSeconds);
+        if (ended is not null)
+        {
+            await ended.DisposeAsync().ConfigureAwait(false);
+        }
+
         while (!_stop.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(RejoinAfter, _stop.Token).ConfigureAwait(false);
-                Join();
+                await JoinAsync(_stop.Token).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException)

@@ -33,7 +33,8 @@ public static class IngestBenchmark
         var temporary = options.Outbox is null;
         var outboxDir = options.Outbox ?? Path.Combine(Path.GetTempPath(), "memgrowth-ingest-" + Guid.NewGuid().ToString("N"));
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        var system = FleetSystem.Create(fleet, LeakShards.AgentRole, fleet.AgentPort, Akka.Configuration.Config.Empty);
+        var node = await FleetSystem.StartAsync(fleet, LeakShards.AgentRole, fleet.AgentPort, Akka.Configuration.Config.Empty, loggers, ct).ConfigureAwait(false);
+        var system = node.System;
         try
         {
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -162,7 +163,8 @@ public static class IngestBenchmark
         }
         finally
         {
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            // Leave the cluster before the outbox goes (the node's disposal runs coordinated shutdown).
+            await node.DisposeAsync().ConfigureAwait(false);
             if (temporary && Directory.Exists(outboxDir))
             {
                 Directory.Delete(outboxDir, recursive: true);
