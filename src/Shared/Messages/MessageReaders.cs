@@ -165,8 +165,14 @@ internal static class MessageReaders
                 }
             }
 
-            return new Detection(kind, time, host!, process, startTime, comm!, cmdline!, cgroup, containerId, pattern, rate, confidence,
-                rss, anon, file, shmem, swap, firstSeen, growthStarted, limit, toLimit, samples);
+            return new Detection(
+                kind,
+                time,
+                new DetectedProcess(host!, process, startTime, comm!, cmdline!, cgroup, containerId, firstSeen),
+                new GrowthVerdict(pattern, rate, confidence, growthStarted),
+                new MemoryUsage(rss, anon, file, shmem, swap),
+                new MemoryLimit(limit, toLimit),
+                samples);
         }
 
         private static ProcessKey ReadProcess(ref Utf8JsonReader reader)

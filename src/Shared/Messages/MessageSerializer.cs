@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Akka.Actor;
 using System.Runtime.Serialization;
 using Akka.Serialization;
@@ -39,11 +38,8 @@ public sealed class MessageSerializer : SerializerWithStringManifest
         }
         """;
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new LeakIdConverter() },
-    };
+    /// <summary>The messages' one JSON form (<see cref="MessageJsonContext"/>).</summary>
+    private static readonly JsonSerializerOptions Options = MessageJsonContext.Default.Options;
 
     /// <summary>How messages are written, and how <see cref="MessageReaders"/> must read: for their tests.</summary>
     internal static JsonSerializerOptions WriteOptions => Options;
@@ -383,15 +379,5 @@ public sealed class MessageSerializer : SerializerWithStringManifest
         }
 
         return read;
-    }
-
-    /// <summary>A leak id travels as its text form, "host/pid/ticks".</summary>
-    private sealed class LeakIdConverter : JsonConverter<LeakId>
-    {
-        public override LeakId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            LeakId.Parse(reader.GetString() ?? throw new JsonException("a leak id is a string"));
-
-        public override void Write(Utf8JsonWriter writer, LeakId value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.ToString());
     }
 }
