@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MemGrowth.Shared.Growth;
 
 namespace MemGrowth.Shared.Messages;
@@ -65,7 +66,8 @@ public sealed record DetectionLine(
             d.Limit.SecondsToLimit is { } seconds ? Math.Round(seconds, 1) : null);
     }
 
-    /// <summary>The kind a line's type names, or null for a line of another type.</summary>
+    /// <summary>The kind a line's type names, or null for a line of another type (not a field of the line).</summary>
+    [JsonIgnore]
     public DetectionKind? Kind => Type switch
     {
         "growth_detected" => DetectionKind.GrowthDetected,
