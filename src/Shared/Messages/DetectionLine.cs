@@ -101,15 +101,3 @@ public sealed record DetectionLine(
     /// <summary>A time as --jsonl writes it: UTC, to the millisecond.</summary>
     public static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }
-
-/// <summary>The --jsonl line an agent writes once it runs (type "agent_ready").</summary>
-public sealed record AgentReadyLine(string Type, string Time, string Host, string Source, int TrackedProcesses, string Kernel, string? HistoryDir, string? HistoryApi)
-{
-    public static AgentReadyLine Of(AgentReady ready)
-    {
-        ArgumentNullException.ThrowIfNull(ready);
-        return new AgentReadyLine("agent_ready", DetectionLine.Iso(ready.Time), ready.Host, ready.Source, ready.TrackedProcesses, ready.Kernel, ready.HistoryDir, ready.HistoryApi);
-    }
-
-    public string ToJson() => JsonSerializer.Serialize(this, MessageJsonContext.Default.AgentReadyLine);
-}
