@@ -10,9 +10,18 @@ internal static class Detections
 
     /// <param name="seconds">Time of the detection after <see cref="T0"/>.</param>
     public static Detection Of(LeakId leak, DetectionKind kind, double seconds, double confidence, long? limitBytes = null, double? secondsToLimit = null) => new(
-        kind, T0.AddSeconds(seconds), leak.Host, leak.Process, T0.AddMinutes(-5), "api", "/usr/bin/api",
-        "/system.slice/api.service", null, GrowthPattern.Linear, 1 << 20, confidence, 100 << 20, 90 << 20, 10 << 20, 0, 0,
-        T0.AddMinutes(-5), T0.AddSeconds(-6), limitBytes, secondsToLimit);
+        kind,
+        T0.AddSeconds(seconds),
+        new DetectedProcess(leak.Host, leak.Process, T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", null, T0.AddMinutes(-5)),
+        new GrowthVerdict(GrowthPattern.Linear, 1 << 20, confidence, T0.AddSeconds(-6)),
+        new MemoryUsage(100 << 20, 90 << 20, 10 << 20, 0, 0),
+        new MemoryLimit(limitBytes, secondsToLimit));
+
+    /// <summary><paramref name="d"/> of a process in another cgroup.</summary>
+    public static Detection InCgroup(Detection d, string cgroup) => d with { Process = d.Process with { Cgroup = cgroup } };
+
+    /// <summary><paramref name="d"/> growing at another rate.</summary>
+    public static Detection Growing(Detection d, double bytesPerSecond) => d with { Growth = d.Growth with { BytesPerSecond = bytesPerSecond } };
 
     /// <summary>Samples a second apart, <paramref name="fromSeconds"/> to <paramref name="toSeconds"/> after <see cref="T0"/>: RSS 100 MiB plus 1 MiB a second.</summary>
     public static MemorySamples Samples(int fromSeconds, int toSeconds) => new(Enumerable.Range(fromSeconds, toSeconds - fromSeconds + 1).Select(s =>

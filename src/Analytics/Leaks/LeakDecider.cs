@@ -39,11 +39,11 @@ public static class LeakDecider
         switch (d.Kind)
         {
             case DetectionKind.GrowthDetected or DetectionKind.GrowthUpdated when state is null:
-                return [new LeakOpened(leak, d.Time, d.StartTime, d.Comm, d.Cmdline, d.Cgroup, d.ContainerId, ServiceKey.Of(d), d.GrowthStarted, LeakReport.Of(d), d.Samples)];
+                return [new LeakOpened(leak, d.Time, d.Process.StartTime, d.Process.Comm, d.Process.Cmdline, d.Process.Cgroup, d.Process.ContainerId, ServiceKey.Of(d), d.Growth.Started, LeakReport.Of(d), d.Samples)];
             case DetectionKind.GrowthDetected or DetectionKind.GrowthUpdated:
                 var reopened = !state.IsOpen;
                 var report = new LeakReported(leak, d.Time, LeakReport.Of(d), reopened, d.Samples);
-                return !reopened && state.Status == LeakStatus.Suspected && d.Confidence >= ConfirmConfidence && d.Time - state.Opened >= ConfirmAfter
+                return !reopened && state.Status == LeakStatus.Suspected && d.Growth.Confidence >= ConfirmConfidence && d.Time - state.Opened >= ConfirmAfter
                     ? [report, new LeakConfirmed(leak, d.Time)]
                     : [report];
             case DetectionKind.GrowthResolved when state is { IsOpen: true }:

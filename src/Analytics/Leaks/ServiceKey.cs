@@ -12,7 +12,7 @@ public static class ServiceKey
     public static string Of(Detection detection)
     {
         ArgumentNullException.ThrowIfNull(detection);
-        if (detection.Cgroup is { } cgroup)
+        if (detection.Process.Cgroup is { } cgroup)
         {
             var last = cgroup.TrimEnd('/');
             last = last[(last.LastIndexOf('/') + 1)..];
@@ -22,6 +22,6 @@ public static class ServiceKey
             }
         }
 
-        return string.IsNullOrEmpty(detection.Comm) ? "unknown" : detection.Comm;
+        return string.IsNullOrEmpty(detection.Process.Comm) ? "unknown" : detection.Process.Comm;
     }
 }

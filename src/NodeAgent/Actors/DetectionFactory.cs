@@ -19,25 +19,14 @@ internal static class DetectionFactory
         return new Detection(
             kind,
             MonotonicClock.ToWallClock(now),
-            host,
-            key,
-            startTime,
-            comm,
-            details?.Cmdline ?? "",
-            details?.Cgroup,
-            details?.ContainerId,
-            assessment.Pattern,
-            assessment.BytesPerSecond,
-            assessment.Confidence,
-            latest.RssBytes,
-            latest.AnonBytes,
-            latest.FileBytes,
-            latest.ShmemBytes,
-            latest.SwapBytes,
-            MonotonicClock.ToWallClock(firstSeen),
-            MonotonicClock.ToWallClock(double.IsFinite(assessment.GrowthStartedAt) ? assessment.GrowthStartedAt : firstSeen),
-            limit,
-            kind == DetectionKind.ProcessOomKilled ? null : TimeToLimit.Seconds(limit, usage ?? latest.RssBytes, rate),
+            new DetectedProcess(host, key, startTime, comm, details?.Cmdline ?? "", details?.Cgroup, details?.ContainerId, MonotonicClock.ToWallClock(firstSeen)),
+            new GrowthVerdict(
+                assessment.Pattern,
+                assessment.BytesPerSecond,
+                assessment.Confidence,
+                MonotonicClock.ToWallClock(double.IsFinite(assessment.GrowthStartedAt) ? assessment.GrowthStartedAt : firstSeen)),
+            new MemoryUsage(latest.RssBytes, latest.AnonBytes, latest.FileBytes, latest.ShmemBytes, latest.SwapBytes),
+            new MemoryLimit(limit, kind == DetectionKind.ProcessOomKilled ? null : TimeToLimit.Seconds(limit, usage ?? latest.RssBytes, rate)),
             Samples(samples));
     }
 

@@ -1,106 +1,14 @@
-using System.Text;
-using System.Text.Json;
-using MemGrowth.Shared.Growth;
 using MemGrowth.Shared.Messages;
 
 namespace MemGrowth.NodeAgent.Output;
 
-/// <summary>One JSON object per line; field names are the public contract of --jsonl (snake_case, bytes, ISO 8601 UTC).</summary>
+/// <summary>
+/// One JSON object per line: the --jsonl contract, whose fields are <see cref="DetectionLine"/>'s and
+/// <see cref="AgentReadyLine"/>'s (snake_case, bytes, ISO 8601 UTC), written through the messages' one JSON context.
+/// </summary>
 internal static class DetectionJson
 {
-    public static string TypeName(DetectionKind kind) => kind switch
-    {
-        DetectionKind.GrowthDetected => "growth_detected",
-        DetectionKind.GrowthUpdated => "growth_updated",
-        DetectionKind.GrowthResolved => "growth_resolved",
-        DetectionKind.ProcessExited => "process_exited",
-        DetectionKind.ProcessOomKilled => "process_oom_killed",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a detection kind with no --jsonl name"),
-    };
+    public static string Format(Detection d) => DetectionLine.Of(d).ToJson();
 
-    public static string PatternName(GrowthPattern pattern) => pattern.ToString().ToLowerInvariant();
-
-    public static string Format(Detection d)
-    {
-        using var buffer = new MemoryStream(768);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("type", TypeName(d.Kind));
-            w.WriteString("time", Iso(d.Time));
-            w.WriteString("host", d.Host);
-            w.WriteNumber("pid", d.Process.Pid);
-            w.WriteString("start_time", Iso(d.StartTime));
-            w.WriteNumber("start_ticks", d.Process.StartTicks);
-            w.WriteString("comm", d.Comm);
-            w.WriteString("cmdline", d.Cmdline);
-            WriteNullable(w, "cgroup", d.Cgroup);
-            WriteNullable(w, "container_id", d.ContainerId);
-            w.WriteString("pattern", PatternName(d.Pattern));
-            w.WriteNumber("growth_bytes_per_sec", Math.Round(d.GrowthBytesPerSecond, 1));
-            w.WriteNumber("confidence", Math.Round(d.Confidence, 3));
-            w.WriteNumber("rss_bytes", d.RssBytes);
-            w.WriteNumber("anon_bytes", d.AnonBytes);
-            w.WriteNumber("file_bytes", d.FileBytes);
-            w.WriteNumber("shmem_bytes", d.ShmemBytes);
-            w.WriteNumber("swap_bytes", d.SwapBytes);
-            w.WriteString("first_seen", Iso(d.FirstSeen));
-            w.WriteString("growth_started", Iso(d.GrowthStarted));
-            if (d.MemoryLimitBytes is { } limit)
-            {
-                w.WriteNumber("memory_limit_bytes", limit);
-            }
-            else
-            {
-                w.WriteNull("memory_limit_bytes");
-            }
-
-            if (d.SecondsToLimit is { } seconds)
-            {
-                w.WriteNumber("seconds_to_limit", Math.Round(seconds, 1));
-            }
-            else
-            {
-                w.WriteNull("seconds_to_limit");
-            }
-
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    public static string Format(AgentReady ready)
-    {
-        using var buffer = new MemoryStream(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "agent_ready");
-            w.WriteString("time", Iso(ready.Time));
-            w.WriteString("host", ready.Host);
-            w.WriteString("source", ready.Source);
-            w.WriteNumber("tracked_processes", ready.TrackedProcesses);
-            w.WriteString("kernel", ready.Kernel);
-            WriteNullable(w, "history_dir", ready.HistoryDir);
-            WriteNullable(w, "history_api", ready.HistoryApi);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
-    }
+    public static string Format(AgentReady ready) => AgentReadyLine.Of(ready).ToJson();
 }

@@ -16,18 +16,18 @@ internal static class DetectionText
             DetectionKind.ProcessOomKilled => "OOM-KILL",
             _ => "exited  ",
         };
-        var limit = d.MemoryLimitBytes is { } l
-            ? $" limit {Bytes(l)}" + (d.SecondsToLimit is { } s ? $", full in {Duration(s)}" : "")
+        var limit = d.Limit.Bytes is { } l
+            ? $" limit {Bytes(l)}" + (d.Limit.SecondsToLimit is { } s ? $", full in {Duration(s)}" : "")
             : "";
-        var where = d.ContainerId is { } c ? $" container {c[..Math.Min(12, c.Length)]}" : d.Cgroup is { } g ? $" cgroup {g}" : "";
-        var rss = $"rss {Bytes(d.RssBytes)} (anon {Bytes(d.AnonBytes)}, file {Bytes(d.FileBytes)}, shmem {Bytes(d.ShmemBytes)}, swap {Bytes(d.SwapBytes)})";
-        var growth = $"{d.Pattern.ToString().ToLowerInvariant()} {Rate(d.GrowthBytesPerSecond)}, confidence {d.Confidence:F2}";
+        var where = d.Process.ContainerId is { } c ? $" container {c[..Math.Min(12, c.Length)]}" : d.Process.Cgroup is { } g ? $" cgroup {g}" : "";
+        var rss = $"rss {Bytes(d.Memory.RssBytes)} (anon {Bytes(d.Memory.AnonBytes)}, file {Bytes(d.Memory.FileBytes)}, shmem {Bytes(d.Memory.ShmemBytes)}, swap {Bytes(d.Memory.SwapBytes)})";
+        var growth = $"{d.Growth.Pattern.ToString().ToLowerInvariant()} {Rate(d.Growth.BytesPerSecond)}, confidence {d.Growth.Confidence:F2}";
         var says = d.Kind != DetectionKind.ProcessOomKilled
-            ? $"{growth}, {rss}, growing since {d.GrowthStarted:HH:mm:ss}"
-            : d.Confidence > 0
-                ? $"killed by the kernel's OOM killer while leaking ({growth}, growing since {d.GrowthStarted:HH:mm:ss}), {rss} at the kill"
+            ? $"{growth}, {rss}, growing since {d.Growth.Started:HH:mm:ss}"
+            : d.Growth.Confidence > 0
+                ? $"killed by the kernel's OOM killer while leaking ({growth}, growing since {d.Growth.Started:HH:mm:ss}), {rss} at the kill"
                 : $"killed by the kernel's OOM killer (no leak open), {rss} at the kill";
-        return string.Create(CultureInfo.InvariantCulture, $"{d.Time:HH:mm:ss} {what} pid {d.Process.Pid} {d.Comm}: {says}{where}{limit}");
+        return string.Create(CultureInfo.InvariantCulture, $"{d.Time:HH:mm:ss} {what} pid {d.Process.Key.Pid} {d.Process.Comm}: {says}{where}{limit}");
     }
 
     public static string Format(AgentReady r) =>

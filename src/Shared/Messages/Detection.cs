@@ -22,8 +22,10 @@ public enum DetectionKind
 }
 
 /// <summary>
-/// What a node says about one growing process: the answer to "what is leaking, how fast, since when,
-/// and when will it hit its limit". Sizes in bytes, rates in bytes per second, times UTC.
+/// What a node says about one growing process: the answer to "what is leaking (<see cref="Process"/>), how
+/// fast and since when (<see cref="Growth"/>), how big (<see cref="Memory"/>), and when will it hit its limit
+/// (<see cref="Limit"/>)". Sizes in bytes, rates in bytes per second, times UTC. Its JSON (wire, journal,
+/// outbox) is the flat v1 object of <see cref="DetectionV1"/>, not these parts.
 /// </summary>
 /// <param name="Samples">
 /// The samples behind a growth_detected or growth_updated that no earlier detection of the process carried
@@ -31,26 +33,12 @@ public enum DetectionKind
 /// first; empty for the other kinds. Added after v1 as an optional field: left out of the JSON when empty,
 /// so a detection without samples is written exactly as v1 was, and one journaled before reads as empty.
 /// </param>
+[JsonConverter(typeof(DetectionJsonConverter))]
 public sealed record Detection(
     DetectionKind Kind,
     DateTimeOffset Time,
-    string Host,
-    ProcessKey Process,
-    DateTimeOffset StartTime,
-    string Comm,
-    string Cmdline,
-    string? Cgroup,
-    string? ContainerId,
-    GrowthPattern Pattern,
-    double GrowthBytesPerSecond,
-    double Confidence,
-    long RssBytes,
-    long AnonBytes,
-    long FileBytes,
-    long ShmemBytes,
-    long SwapBytes,
-    DateTimeOffset FirstSeen,
-    DateTimeOffset GrowthStarted,
-    long? MemoryLimitBytes,
-    double? SecondsToLimit,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] MemorySamples Samples = default);
+    DetectedProcess Process,
+    GrowthVerdict Growth,
+    MemoryUsage Memory,
+    MemoryLimit Limit,
+    MemorySamples Samples = default);

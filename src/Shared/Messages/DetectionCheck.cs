@@ -26,47 +26,47 @@ public static class DetectionCheck
             return $"unknown kind {(int)detection.Kind}";
         }
 
-        if (LeakProblem(new LeakId(detection.Host, detection.Process.Pid, detection.Process.StartTicks)) is { } leak)
+        if (LeakProblem(LeakId.Of(detection)) is { } leak)
         {
             return leak;
         }
 
-        if (detection.Time == default || detection.StartTime == default)
+        if (detection.Time == default || detection.Process.StartTime == default)
         {
             return "no time or start_time";
         }
 
-        if (detection.Comm is null || detection.Cmdline is null)
+        if (detection.Process.Comm is null || detection.Process.Cmdline is null)
         {
             return "no comm or cmdline";
         }
 
-        if (!Enum.IsDefined(detection.Pattern))
+        if (!Enum.IsDefined(detection.Growth.Pattern))
         {
-            return $"unknown pattern {(int)detection.Pattern}";
+            return $"unknown pattern {(int)detection.Growth.Pattern}";
         }
 
-        if (!double.IsFinite(detection.GrowthBytesPerSecond))
+        if (!double.IsFinite(detection.Growth.BytesPerSecond))
         {
             return "growth_bytes_per_sec is not a number";
         }
 
-        if (!double.IsFinite(detection.Confidence) || detection.Confidence < 0 || detection.Confidence > 1)
+        if (!double.IsFinite(detection.Growth.Confidence) || detection.Growth.Confidence < 0 || detection.Growth.Confidence > 1)
         {
-            return $"confidence {detection.Confidence} is not between 0 and 1";
+            return $"confidence {detection.Growth.Confidence} is not between 0 and 1";
         }
 
-        if (detection.RssBytes < 0 || detection.AnonBytes < 0 || detection.FileBytes < 0 || detection.ShmemBytes < 0 || detection.SwapBytes < 0)
+        if (detection.Memory.RssBytes < 0 || detection.Memory.AnonBytes < 0 || detection.Memory.FileBytes < 0 || detection.Memory.ShmemBytes < 0 || detection.Memory.SwapBytes < 0)
         {
             return "a negative size";
         }
 
-        if (detection.MemoryLimitBytes is < 0)
+        if (detection.Limit.Bytes is < 0)
         {
             return "a negative memory limit";
         }
 
-        if (detection.SecondsToLimit is { } toLimit && (double.IsNaN(toLimit) || toLimit < 0))
+        if (detection.Limit.SecondsToLimit is { } toLimit && (double.IsNaN(toLimit) || toLimit < 0))
         {
             return "seconds_to_limit is negative or not a number";
         }

@@ -26,7 +26,7 @@ public sealed record LeakReport(
     public static LeakReport Of(Detection d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        return new LeakReport(d.Time, d.Pattern, d.GrowthBytesPerSecond, d.Confidence, d.RssBytes, d.MemoryLimitBytes, d.SecondsToLimit);
+        return new LeakReport(d.Time, d.Growth.Pattern, d.Growth.BytesPerSecond, d.Growth.Confidence, d.Memory.RssBytes, d.Limit.Bytes, d.Limit.SecondsToLimit);
     }
 }
 

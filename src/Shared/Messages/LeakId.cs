@@ -13,7 +13,7 @@ public readonly record struct LeakId(string Host, int Pid, ulong StartTicks)
     public static LeakId Of(Detection detection)
     {
         ArgumentNullException.ThrowIfNull(detection);
-        return new LeakId(detection.Host, detection.Process.Pid, detection.Process.StartTicks);
+        return new LeakId(detection.Process.Host, detection.Process.Key.Pid, detection.Process.Key.StartTicks);
     }
 
     public ProcessKey Process => new(Pid, StartTicks);

@@ -12,6 +12,8 @@ namespace MemGrowth.Shared.Messages;
 /// System.Text.Json builds a record of more than four constructor parameters through an array of boxed
 /// arguments; that was most of the 22% of an analytics node's CPU spent decoding at 20,000 detections/s.
 /// Writing is not done here (see <see cref="MessageWriters"/>, byte for byte what <see cref="JsonSerializer"/> writes).
+/// <see cref="JsonSerializer"/> here means the generated <see cref="MessageJsonContext"/>; these readers stay because
+/// they still decode a detection in about half its time (docs/bench/ingest.md, "Generated JSON against the hand-written readers").
 /// </summary>
 internal static class MessageReaders
 {
@@ -165,8 +167,14 @@ internal static class MessageReaders
                 }
             }
 
-            return new Detection(kind, time, host!, process, startTime, comm!, cmdline!, cgroup, containerId, pattern, rate, confidence,
-                rss, anon, file, shmem, swap, firstSeen, growthStarted, limit, toLimit, samples);
+            return new Detection(
+                kind,
+                time,
+                new DetectedProcess(host!, process, startTime, comm!, cmdline!, cgroup, containerId, firstSeen),
+                new GrowthVerdict(pattern, rate, confidence, growthStarted),
+                new MemoryUsage(rss, anon, file, shmem, swap),
+                new MemoryLimit(limit, toLimit),
+                samples);
         }
 
         private static ProcessKey ReadProcess(ref Utf8JsonReader reader)

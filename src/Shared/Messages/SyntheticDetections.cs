@@ -37,7 +37,11 @@ public static class SyntheticDetections
         }));
         return new Detection(
             report == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated,
-            time, host, new ProcessKey(100_000 + leak, (ulong)leak + 1), start, "bench", "/usr/bin/bench --leak " + leak, "/bench.slice", null,
-            GrowthPattern.Linear, 1 << 20, 0.8, samples[^1].RssBytes, samples[^1].AnonBytes, 10L << 20, 0, 0, start, growthStarted, 1L << 30, 900, samples);
+            time,
+            new DetectedProcess(host, new ProcessKey(100_000 + leak, (ulong)leak + 1), start, "bench", "/usr/bin/bench --leak " + leak, "/bench.slice", null, start),
+            new GrowthVerdict(GrowthPattern.Linear, 1 << 20, 0.8, growthStarted),
+            new MemoryUsage(samples[^1].RssBytes, samples[^1].AnonBytes, 10L << 20, 0, 0),
+            new MemoryLimit(1L << 30, 900),
+            samples);
     }
 }

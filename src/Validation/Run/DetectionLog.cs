@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using MemGrowth.Shared.Growth;
 using MemGrowth.Shared.Messages;
 using MemGrowth.Validation.Scoring;
@@ -7,7 +6,7 @@ using MemGrowth.Validation.Scoring;
 namespace MemGrowth.Validation.Run;
 
 /// <summary>
-/// Reads the agent's --jsonl output into reports per pid, with its wall-clock times moved onto
+/// Reads the agent's --jsonl output (<see cref="DetectionLine"/>) into reports per pid, with its wall-clock times moved onto
 /// CLOCK_MONOTONIC by <c>wallMinusMonotonic</c> (seconds), measured by the runner.
 /// </summary>
 public static class DetectionLog
@@ -23,33 +22,23 @@ public static class DetectionLog
                 continue;
             }
 
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            DetectionKind? kind = root.GetProperty("type").GetString() switch
-            {
-                "growth_detected" => DetectionKind.GrowthDetected,
-                "growth_updated" => DetectionKind.GrowthUpdated,
-                "growth_resolved" => DetectionKind.GrowthResolved,
-                "process_exited" => DetectionKind.ProcessExited,
-                "process_oom_killed" => DetectionKind.ProcessOomKilled,
-                _ => null,
-            };
-            if (kind is null)
+            var read = DetectionLine.Parse(line);
+            if (read.Kind is not { } kind)
             {
                 continue;
             }
 
-            var pid = root.GetProperty("pid").GetInt32();
+            var pid = read.Pid;
             var report = new AgentReport(
-                Monotonic(root.GetProperty("time").GetString()!, wallMinusMonotonic),
-                kind.Value,
-                Enum.Parse<GrowthPattern>(root.GetProperty("pattern").GetString()!, ignoreCase: true),
-                root.GetProperty("growth_bytes_per_sec").GetDouble(),
-                root.GetProperty("confidence").GetDouble(),
-                Monotonic(root.GetProperty("growth_started").GetString()!, wallMinusMonotonic),
-                root.GetProperty("rss_bytes").GetInt64(),
-                root.GetProperty("memory_limit_bytes").ValueKind == JsonValueKind.Number ? root.GetProperty("memory_limit_bytes").GetInt64() : null,
-                root.GetProperty("seconds_to_limit").ValueKind == JsonValueKind.Number ? root.GetProperty("seconds_to_limit").GetDouble() : null);
+                Monotonic(read.Time, wallMinusMonotonic),
+                kind,
+                Enum.Parse<GrowthPattern>(read.Pattern, ignoreCase: true),
+                read.GrowthBytesPerSec,
+                read.Confidence,
+                Monotonic(read.GrowthStarted, wallMinusMonotonic),
+                read.RssBytes,
+                read.MemoryLimitBytes,
+                read.SecondsToLimit);
             if (!byPid.TryGetValue(pid, out var list))
             {
                 byPid[pid] = list = [];

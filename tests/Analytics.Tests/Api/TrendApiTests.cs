@@ -134,7 +134,8 @@ public sealed class TrendApiTests
     {
         var batch = LeakQueryTests.SeedBatch();
         var ordering = batch.Count;
-        var cache = Detections.Of(CacheOnWeb3, DetectionKind.GrowthDetected, 0, 0.7, 1L << 30, 1000) with { Time = now.AddSeconds(-100), Cgroup = "/system.slice/cache.service" };
+        var cache = Detections.Of(CacheOnWeb3, DetectionKind.GrowthDetected, 0, 0.7, 1L << 30, 1000) with { Time = now.AddSeconds(-100) };
+        cache = cache with { Process = cache.Process with { Cgroup = "/system.slice/cache.service" } };
         var api = Detections.Of(ApiAgainOnWeb1, DetectionKind.GrowthDetected, 0, 0.7, 1L << 30, 3600) with { Time = now.AddSeconds(-10) };
         foreach (var (leak, detection) in new[] { (CacheOnWeb3, cache), (ApiAgainOnWeb1, api) })
         {

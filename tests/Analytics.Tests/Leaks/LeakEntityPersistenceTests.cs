@@ -134,7 +134,7 @@ public sealed class LeakEntityPersistenceTests
         // 150 events in one atomic write: more than max-row-by-row-size (100), so PostgreSQL takes them by binary COPY.
         using var database = new TestDatabase(kind);
         var reports = Enumerable.Range(0, 150).Select(n => Detect(n == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated, n, 0.7)
-            with { RssBytes = 100 + n, Samples = Detections.Samples(n, n) }).ToList();
+            is var d ? d with { Memory = d.Memory with { RssBytes = 100 + n }, Samples = Detections.Samples(n, n) } : null!).ToList();
         LeakSnapshot before;
         using (var system = Start(database))
         {
@@ -154,7 +154,7 @@ public sealed class LeakEntityPersistenceTests
             var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
             var events = await journal.CurrentEventsByPersistenceId(LeakEntity.PersistenceIdOf(_leak), 0, long.MaxValue)
                 .RunAggregate(new List<LeakEvent>(), (list, envelope) => { list.Add((LeakEvent)envelope.Event); return list; }, system.Materializer());
-            Assert.Equal(reports.Select(r => r.RssBytes), events.Select(e => e is LeakOpened o ? o.Report.RssBytes : ((LeakReported)e).Report.RssBytes));
+            Assert.Equal(reports.Select(r => r.Memory.RssBytes), events.Select(e => e is LeakOpened o ? o.Report.RssBytes : ((LeakReported)e).Report.RssBytes));
             Assert.Equal(reports.Select(r => r.Samples), events.Select(e => e is LeakOpened o ? o.Samples : ((LeakReported)e).Samples));
             await system.Terminate();
         }

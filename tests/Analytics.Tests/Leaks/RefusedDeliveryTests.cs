@@ -31,7 +31,7 @@ public sealed class RefusedDeliveryTests
         using var system = Start(database);
         var entity = system.ActorOf(LeakEntity.Props(_leak));
 
-        var unsure = await entity.Ask<DetectionAck>(new DeliverDetection("agent", 5, Detect(DetectionKind.GrowthDetected, 0) with { Confidence = 7 }), Timeout);
+        var unsure = await entity.Ask<DetectionAck>(new DeliverDetection("agent", 5, Detect(DetectionKind.GrowthDetected, 0) is var d ? d with { Growth = d.Growth with { Confidence = 7 } } : null!), Timeout);
         var other = await entity.Ask<DetectionAck>(new DeliverDetection("agent", 6, Detections.Of(_leak with { Pid = 4243 }, DetectionKind.GrowthDetected, 1, 0.7)), Timeout);
         var snapshot = await entity.Ask<LeakSnapshot>(new GetLeak(_leak), Timeout);
 

@@ -129,7 +129,7 @@ public sealed class LeakQueryTests
             Detections.Of(ApiOnWeb1, DetectionKind.GrowthDetected, 10, 0.7) with { Samples = Detections.Samples(4, 10) },
             Detections.Of(ApiOnWeb1, DetectionKind.GrowthUpdated, 40, 0.8, 1L << 30, 600) with { Samples = Detections.Samples(11, 40) });
         Journal(ApiOnWeb2, Detections.Of(ApiOnWeb2, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(ApiOnWeb2, DetectionKind.ProcessExited, 90, 0.7));
-        Journal(DbOnWeb2, Detections.Of(DbOnWeb2, DetectionKind.GrowthDetected, 5, 0.7) with { Cgroup = "/system.slice/db.service" }, Detections.Of(DbOnWeb2, DetectionKind.GrowthResolved, 20, 0));
+        Journal(DbOnWeb2, Detections.InCgroup(Detections.Of(DbOnWeb2, DetectionKind.GrowthDetected, 5, 0.7), "/system.slice/db.service"), Detections.Of(DbOnWeb2, DetectionKind.GrowthResolved, 20, 0));
         return batch;
     }
 }

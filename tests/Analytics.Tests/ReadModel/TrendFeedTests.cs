@@ -46,7 +46,7 @@ public sealed class TrendFeedTests
 
         // Later events of leaks opened in an earlier batch: their service comes from the read model's rows.
         await LeakProjectionTests.Tell(first, Detections.Of(_first, DetectionKind.ProcessExited, 60, 0.95));
-        await LeakProjectionTests.Tell(second, Detections.Of(_second, DetectionKind.GrowthUpdated, 65, 0.7) with { GrowthBytesPerSecond = 3 << 20 });
+        await LeakProjectionTests.Tell(second, Detections.Growing(Detections.Of(_second, DetectionKind.GrowthUpdated, 65, 0.7), 3 << 20));
         await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
         {
             await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);

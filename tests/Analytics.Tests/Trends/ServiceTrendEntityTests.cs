@@ -75,7 +75,7 @@ public sealed class ServiceTrendEntityTests
     {
         using var database = new TestDatabase(kind, isolated: true);
         var detections = new List<Detection> { Detections.Of(OnWeb1, DetectionKind.GrowthDetected, 0, 0.7) };
-        detections.AddRange(Enumerable.Range(1, ServiceTrendEntity.SnapshotEvery + 4).Select(i => Detections.Of(OnWeb1, DetectionKind.GrowthUpdated, i, 0.7) with { GrowthBytesPerSecond = i }));
+        detections.AddRange(Enumerable.Range(1, ServiceTrendEntity.SnapshotEvery + 4).Select(i => Detections.Growing(Detections.Of(OnWeb1, DetectionKind.GrowthUpdated, i, 0.7), i)));
         var inputs = Inputs(OnWeb1, [.. detections]);
         var id = ServiceTrendEntity.PersistenceIdOf(_service);
         using (var system = Start(database))

@@ -53,7 +53,7 @@ public sealed class FleetAgentEndToEndTests
             // may be detected in the stop's last moment: those stay in the outbox for the next start.
             await agent.StopAsync(TimeSpan.FromSeconds(30));
             using var left = MemGrowth.NodeAgent.Delivery.Outbox.Open(outbox, 32 << 20);
-            Assert.DoesNotContain(left.PendingSeqs.Select(left.Get), d => d.Process.Pid == pid);
+            Assert.DoesNotContain(left.PendingSeqs.Select(left.Get), d => d.Process.Key.Pid == pid);
         }
         finally
         {

@@ -79,14 +79,14 @@ public sealed class ProcessSupervisorTests : TestKit
         }
 
         var detected = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthDetected, TimeSpan.FromSeconds(5));
-        Assert.Equal(key, detected.Process);
-        Assert.Equal(GrowthPattern.Linear, detected.Pattern);
-        Assert.InRange(detected.GrowthBytesPerSecond, 0.97 * MiB, 1.03 * MiB);
-        Assert.Contains("sleep", detected.Cmdline, StringComparison.Ordinal);
+        Assert.Equal(key, detected.Process.Key);
+        Assert.Equal(GrowthPattern.Linear, detected.Growth.Pattern);
+        Assert.InRange(detected.Growth.BytesPerSecond, 0.97 * MiB, 1.03 * MiB);
+        Assert.Contains("sleep", detected.Process.Cmdline, StringComparison.Ordinal);
 
         supervisor.Tell(new SourceEvent(SourceEventKind.Exit, key, "sleep", Sample(0), 0, 0, 0));
         var exited = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.ProcessExited, TimeSpan.FromSeconds(5));
-        Assert.Equal(key, exited.Process);
+        Assert.Equal(key, exited.Process.Key);
     }
 
     [Fact]
@@ -108,15 +108,15 @@ public sealed class ProcessSupervisorTests : TestKit
 
         // The first: from where the growth started (wall clock, to the millisecond) up to its own sample.
         Assert.NotEmpty(detected.Samples);
-        Assert.All(detected.Samples, s => Assert.InRange(s.Time, detected.GrowthStarted.AddMilliseconds(-1), detected.Time));
-        Assert.Equal(detected.RssBytes, detected.Samples[^1].RssBytes);
+        Assert.All(detected.Samples, s => Assert.InRange(s.Time, detected.Growth.Started.AddMilliseconds(-1), detected.Time));
+        Assert.Equal(detected.Memory.RssBytes, detected.Samples[^1].RssBytes);
         Assert.Equal(detected.Samples.Select(s => s.RssBytes), detected.Samples.Select(s => s.AnonBytes));
 
         // Each later one only what came after the one before: together every sample from the first on, once.
         Assert.NotEmpty(updates);
         Assert.All(updates, u => Assert.Equal(DetectionKind.GrowthUpdated, u.Kind));
         var all = detected.Samples.Concat(updates.SelectMany(u => u.Samples)).ToList();
-        Assert.Equal(sent.Where(v => v >= all[0].RssBytes && v <= updates[^1].RssBytes), all.Select(s => s.RssBytes));
+        Assert.Equal(sent.Where(v => v >= all[0].RssBytes && v <= updates[^1].Memory.RssBytes), all.Select(s => s.RssBytes));
         Assert.True(Enumerable.Range(1, all.Count - 1).All(i => all[i].Time > all[i - 1].Time), "samples out of order or repeated");
     }
 
@@ -140,12 +140,12 @@ public sealed class ProcessSupervisorTests : TestKit
 
         var killed = detections.FishForMessage<Detection>(d => d.Kind != DetectionKind.GrowthUpdated, TimeSpan.FromSeconds(5));
         Assert.Equal(DetectionKind.ProcessOomKilled, killed.Kind);
-        Assert.Equal(key, killed.Process);
-        Assert.Equal(GrowthPattern.Linear, killed.Pattern);
-        Assert.InRange(killed.GrowthBytesPerSecond, 0.97 * MiB, 1.03 * MiB);
-        Assert.True(killed.Confidence >= detected.Confidence);
-        Assert.Equal((76 * MiB, 75 * MiB, MiB), (killed.RssBytes, killed.AnonBytes, killed.FileBytes));
-        Assert.Null(killed.SecondsToLimit);
+        Assert.Equal(key, killed.Process.Key);
+        Assert.Equal(GrowthPattern.Linear, killed.Growth.Pattern);
+        Assert.InRange(killed.Growth.BytesPerSecond, 0.97 * MiB, 1.03 * MiB);
+        Assert.True(killed.Growth.Confidence >= detected.Growth.Confidence);
+        Assert.Equal((76 * MiB, 75 * MiB, MiB), (killed.Memory.RssBytes, killed.Memory.AnonBytes, killed.Memory.FileBytes));
+        Assert.Null(killed.Limit.SecondsToLimit);
         Assert.Equal((key, "exited"), ExpectMsg<ProcessUntracked>() is var u ? (u.Key, u.Reason) : default);
         detections.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
     }
@@ -159,8 +159,8 @@ public sealed class ProcessSupervisorTests : TestKit
         supervisor.Tell(new SourceEvent(SourceEventKind.OomKill, key, "sleep", new RssSample(_now, 0, 0, 0, 0), 0, 0, 0));
 
         var killed = detections.ExpectMsg<Detection>(TimeSpan.FromSeconds(5));
-        Assert.Equal((DetectionKind.ProcessOomKilled, key), (killed.Kind, killed.Process));
-        Assert.Equal((GrowthPattern.Stable, 0.0, 0.0), (killed.Pattern, killed.GrowthBytesPerSecond, killed.Confidence));
+        Assert.Equal((DetectionKind.ProcessOomKilled, key), (killed.Kind, killed.Process.Key));
+        Assert.Equal((GrowthPattern.Stable, 0.0, 0.0), (killed.Growth.Pattern, killed.Growth.BytesPerSecond, killed.Growth.Confidence));
         supervisor.Tell(new SourceEvent(SourceEventKind.Exit, key, "sleep", Sample(0), 0, 0, 0));
         detections.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
     }
@@ -182,7 +182,7 @@ public sealed class ProcessSupervisorTests : TestKit
         detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthDetected, TimeSpan.FromSeconds(5));
         var resolved = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthResolved, TimeSpan.FromSeconds(20));
 
-        Assert.Equal(key, resolved.Process);
+        Assert.Equal(key, resolved.Process.Key);
     }
 
     [Fact]
@@ -201,8 +201,8 @@ public sealed class ProcessSupervisorTests : TestKit
 
         var detected = detections.FishForMessage<Detection>(d => d.Kind == DetectionKind.GrowthDetected, TimeSpan.FromSeconds(10));
 
-        Assert.Equal(GrowthPattern.Burst, detected.Pattern);
-        Assert.Equal(key, detected.Process);
+        Assert.Equal(GrowthPattern.Burst, detected.Growth.Pattern);
+        Assert.Equal(key, detected.Process.Key);
     }
 
     [Theory]
@@ -223,9 +223,9 @@ public sealed class ProcessSupervisorTests : TestKit
         supervisor.Tell(new SourceEvent(SourceEventKind.OomKill, key, "memgrowth", new RssSample(_now + 0.5, 0, 70 * MiB, 0, 0), 0, 70 * MiB, 0));
 
         var first = detections.ExpectMsg<Detection>(TimeSpan.FromSeconds(5));
-        Assert.Equal(key, first.Process);
+        Assert.Equal(key, first.Process.Key);
         Assert.Equal(watchSelf ? DetectionKind.GrowthDetected : DetectionKind.ProcessOomKilled, first.Kind);
-        Assert.Contains("memgrowth agent", first.Cmdline, StringComparison.Ordinal);
+        Assert.Contains("memgrowth agent", first.Process.Cmdline, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public sealed class OutboxCorruptionTests : IDisposable
     public void Should_quarantine_a_detection_that_decodes_but_no_node_could_have_written()
     {
         var sent = Enumerable.Range(0, 3).Select(n => SyntheticDetections.Of(n, 3, "test-host")).ToList();
-        var noPid = sent[1] with { Process = sent[1].Process with { Pid = 0 } };
+        var noPid = sent[1] with { Process = sent[1].Process with { Key = sent[1].Process.Key with { Pid = 0 } } };
         Assert.NotNull(DetectionCheck.Problem(noPid));
         File.WriteAllBytes(LogPath, [.. new[] { sent[0], noPid, sent[2] }.SelectMany(d => OutboxFormat.Frame(MessageSerializer.Encode(d)))]);
 
@@ -143,7 +143,7 @@ public sealed class OutboxCorruptionTests : IDisposable
     public void Should_read_a_log_of_the_format_before_framing_and_rewrite_it_framed()
     {
         var sent = Enumerable.Range(0, 5).Select(n => SyntheticDetections.Of(n, 2, "test-host")).ToList();
-        var noPid = sent[1] with { Process = sent[1].Process with { Pid = 0 } };
+        var noPid = sent[1] with { Process = sent[1].Process with { Key = sent[1].Process.Key with { Pid = 0 } } };
         var legacy = new[] { sent[0], noPid, sent[2], sent[3], sent[4] }.SelectMany(d => LegacyFrame(MessageSerializer.Encode(d))).ToArray();
         var torn = LegacyFrame(MessageSerializer.Encode(sent[0]))[..^5];
         File.WriteAllBytes(LogPath, [.. legacy, .. torn]);

@@ -21,8 +21,13 @@ public sealed class MalformedMessagesTests : IDisposable
 
     private static readonly DateTimeOffset T0 = TestMessages.T0;
 
-    private static readonly Detection Detected = new(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
-        "/system.slice/api.service", null, GrowthPattern.Linear, 1048576, 0.71, 100, 90, 10, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-6), null, null);
+    private static readonly Detection Detected = new(
+        DetectionKind.GrowthDetected,
+        T0,
+        new DetectedProcess("web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", null, T0.AddMinutes(-5)),
+        new GrowthVerdict(GrowthPattern.Linear, 1048576, 0.71, T0.AddSeconds(-6)),
+        new MemoryUsage(100, 90, 10, 0, 0),
+        new MemoryLimit(null, null));
 
     private readonly ActorSystem _system = ActorSystem.Create("malformed", ConfigurationFactory.ParseString(MessageSerializer.Config));
 
@@ -34,7 +39,7 @@ public sealed class MalformedMessagesTests : IDisposable
         Assert.Equal("/0/0", LeakId.Of(read).ToString()); // what older builds journaled it as
         Assert.NotNull(DetectionCheck.Problem(read));
         Assert.Null(DetectionCheck.Problem(Detected));
-        Assert.Contains("pid 0", DetectionCheck.Problem(Detected with { Process = new ProcessKey(0, 599433) }), StringComparison.Ordinal);
+        Assert.Contains("pid 0", DetectionCheck.Problem(Detected with { Process = Detected.Process with { Key = new ProcessKey(0, 599433) } }), StringComparison.Ordinal);
         Assert.Throws<SerializationException>(() => MessageSerializer.Decode(Encoding.UTF8.GetBytes(Unreadable), MessageSerializer.DetectionManifest));
     }
 

@@ -21,13 +21,19 @@ public sealed class MessageReadersTests
     private static readonly LeakReport Report = TestMessages.Report;
     private static readonly MemorySamples Samples = TestMessages.Samples;
 
-    private static readonly Detection Detected = new(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api \"q\"",
-        "/system.slice/api.service", "c0ffee", GrowthPattern.Accelerating, 1048576.5, 0.71, 100, 90, 10, 5, 7, T0.AddMinutes(-5), T0.AddSeconds(-6), 1L << 30, 812.25, Samples);
+    private static readonly Detection Detected = new(
+        DetectionKind.GrowthDetected,
+        T0,
+        new DetectedProcess("web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api \"q\"", "/system.slice/api.service", "c0ffee", T0.AddMinutes(-5)),
+        new GrowthVerdict(GrowthPattern.Accelerating, 1048576.5, 0.71, T0.AddSeconds(-6)),
+        new MemoryUsage(100, 90, 10, 5, 7),
+        new MemoryLimit(1L << 30, 812.25),
+        Samples);
 
     private static readonly object[] Messages =
     [
         Detected,
-        Detected with { Samples = default, MemoryLimitBytes = null, SecondsToLimit = null, Cgroup = null, ContainerId = null },
+        Detected with { Samples = default, Limit = Detected.Limit with { Bytes = null, SecondsToLimit = null }, Process = Detected.Process with { Cgroup = null, ContainerId = null } },
         new DeliverDetection("web-1:/outbox", 17, Detected),
         new DeliverDetections("web-1:/outbox", [19, 23], [Detected, Detected with { Time = T0.AddSeconds(5), Samples = default }]),
         new LeakOpened(Leak, T0, T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", "0123abcd", "api.service", T0.AddSeconds(-6), Report, Samples),

@@ -19,11 +19,21 @@ public sealed class MessageSerializerTests : IDisposable
     private static readonly LeakReport Report = new(T0, GrowthPattern.Burst, 2.5 * 1048576, 0.93, 123456789, 536870912, 160.5);
 
     /// <summary>A leaking process the OOM killer took: carries the leak's last pattern, rate and confidence; no time to a limit.</summary>
-    private static readonly Detection OomKilled = new(DetectionKind.ProcessOomKilled, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
-        "/memgrowth-test", null, GrowthPattern.Linear, 8388608, 0.97, 67108864, 66060288, 1048576, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-9), 67108864, null);
+    private static readonly Detection OomKilled = new(
+        DetectionKind.ProcessOomKilled,
+        T0,
+        new DetectedProcess("web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api", "/memgrowth-test", null, T0.AddMinutes(-5)),
+        new GrowthVerdict(GrowthPattern.Linear, 8388608, 0.97, T0.AddSeconds(-9)),
+        new MemoryUsage(67108864, 66060288, 1048576, 0, 0),
+        new MemoryLimit(67108864, null));
 
-    private static readonly Detection Detected = new(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
-        "/system.slice/api.service", null, GrowthPattern.Linear, 1048576, 0.71, 100, 90, 10, 0, 0, T0.AddMinutes(-5), T0.AddSeconds(-6), null, null);
+    private static readonly Detection Detected = new(
+        DetectionKind.GrowthDetected,
+        T0,
+        new DetectedProcess("web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", null, T0.AddMinutes(-5)),
+        new GrowthVerdict(GrowthPattern.Linear, 1048576, 0.71, T0.AddSeconds(-6)),
+        new MemoryUsage(100, 90, 10, 0, 0),
+        new MemoryLimit(null, null));
 
     /// <summary>What a detection carries since samples were added: a few, to the millisecond.</summary>
     private static readonly MemorySamples Samples = new([
@@ -113,7 +123,7 @@ public sealed class MessageSerializerTests : IDisposable
 
         var d = Assert.IsType<Detection>(serializer.FromBinary(Encoding.UTF8.GetBytes(later), "detection.v1"));
 
-        Assert.Equal(Detected with { Kind = DetectionKind.GrowthUpdated, Cgroup = null, Samples = new([new MemorySample(T0, 100, 90, 10, 0)]) }, d);
+        Assert.Equal(Detected with { Kind = DetectionKind.GrowthUpdated, Samples = new([new MemorySample(T0, 100, 90, 10, 0)]), Process = Detected.Process with { Cgroup = null } }, d);
     }
 
     [Theory]
@@ -164,7 +174,7 @@ public sealed class MessageSerializerTests : IDisposable
     public void A_batch_made_of_encoded_detections_is_written_byte_for_byte_as_the_same_batch_of_detections()
     {
         var serializer = (MessageSerializer)_system.Serialization.FindSerializerForType(typeof(DeliverDetections));
-        Detection[] detections = [Detected with { Samples = Samples }, Detected with { Time = T0.AddSeconds(5), Cmdline = "/usr/bin/api --name \"naïve\" <x>" }];
+        Detection[] detections = [Detected with { Samples = Samples }, Detected with { Time = T0.AddSeconds(5), Process = Detected.Process with { Cmdline = "/usr/bin/api --name \"naïve\" <x>" } }];
         var encoded = DeliverDetections.OfEncoded("web-1:/var/lib/memgrowth/outbox+é", LeakId.Of(detections[0]), [19, 23], [.. detections.Select(d => (ReadOnlyMemory<byte>)MessageSerializer.Encode(d))]);
         var plain = new DeliverDetections("web-1:/var/lib/memgrowth/outbox+é", [19, 23], detections);
 

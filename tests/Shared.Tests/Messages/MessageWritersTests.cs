@@ -19,8 +19,14 @@ public sealed class MessageWritersTests
     private static readonly LeakReport Report = TestMessages.Report;
     private static readonly MemorySamples Samples = TestMessages.Samples;
 
-    private static readonly Detection Detected = new(DetectionKind.GrowthDetected, T0, "web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api",
-        "/system.slice/api.service", "c0ffee", GrowthPattern.Accelerating, 1048576.5, 0.71, 100, 90, 10, 5, 7, T0.AddMinutes(-5), T0.AddSeconds(-6), 1L << 30, 812.25, Samples);
+    private static readonly Detection Detected = new(
+        DetectionKind.GrowthDetected,
+        T0,
+        new DetectedProcess("web-1", new ProcessKey(4242, 599433), T0.AddMinutes(-5), "api", "/usr/bin/api", "/system.slice/api.service", "c0ffee", T0.AddMinutes(-5)),
+        new GrowthVerdict(GrowthPattern.Accelerating, 1048576.5, 0.71, T0.AddSeconds(-6)),
+        new MemoryUsage(100, 90, 10, 5, 7),
+        new MemoryLimit(1L << 30, 812.25),
+        Samples);
 
     private static readonly string?[] Texts = [null, "", "plain", "naïve \"quoted\" <tag> & 'apostrophe' + \\ /", "tab\tnew\nline\u0001", "emoji 🦀 and 中文", new string('x', 5000)];
     private static readonly double[] Doubles = [0, -0.0, 0.1, 1.0 / 3, 1e300, -1e-300, 123456789.125, double.MaxValue, double.Epsilon, double.NaN, double.PositiveInfinity];
@@ -30,14 +36,14 @@ public sealed class MessageWritersTests
 
     public static IEnumerable<object> Messages()
     {
-        var detections = new List<Detection> { Detected, Detected with { Samples = default }, Detected with { Kind = (DetectionKind)99 }, Detected with { Pattern = (GrowthPattern)42 } };
-        detections.AddRange(Texts.SelectMany(t => new[] { Detected with { Host = t! }, Detected with { Comm = t! }, Detected with { Cmdline = t! }, Detected with { Cgroup = t }, Detected with { ContainerId = t } }));
-        detections.AddRange(Doubles.SelectMany(v => new[] { Detected with { GrowthBytesPerSecond = v }, Detected with { Confidence = v }, Detected with { SecondsToLimit = v } }));
-        detections.AddRange(Longs.SelectMany(v => new[] { Detected with { RssBytes = v }, Detected with { SwapBytes = v }, Detected with { MemoryLimitBytes = v } }));
-        detections.AddRange(Times.SelectMany(t => new[] { Detected with { Time = t }, Detected with { FirstSeen = t }, Detected with { GrowthStarted = t } }));
-        detections.AddRange([Detected with { MemoryLimitBytes = null, SecondsToLimit = null }, Detected with { Process = new ProcessKey(int.MinValue, ulong.MaxValue) }]);
+        var detections = new List<Detection> { Detected, Detected with { Samples = default }, Detected with { Kind = (DetectionKind)99 }, Detected with { Growth = Detected.Growth with { Pattern = (GrowthPattern)42 } } };
+        detections.AddRange(Texts.SelectMany(t => new[] { Detected with { Process = Detected.Process with { Host = t! } }, Detected with { Process = Detected.Process with { Comm = t! } }, Detected with { Process = Detected.Process with { Cmdline = t! } }, Detected with { Process = Detected.Process with { Cgroup = t } }, Detected with { Process = Detected.Process with { ContainerId = t } } }));
+        detections.AddRange(Doubles.SelectMany(v => new[] { Detected with { Growth = Detected.Growth with { BytesPerSecond = v } }, Detected with { Growth = Detected.Growth with { Confidence = v } }, Detected with { Limit = Detected.Limit with { SecondsToLimit = v } } }));
+        detections.AddRange(Longs.SelectMany(v => new[] { Detected with { Memory = Detected.Memory with { RssBytes = v } }, Detected with { Memory = Detected.Memory with { SwapBytes = v } }, Detected with { Limit = Detected.Limit with { Bytes = v } } }));
+        detections.AddRange(Times.SelectMany(t => new[] { Detected with { Time = t }, Detected with { Process = Detected.Process with { FirstSeen = t } }, Detected with { Growth = Detected.Growth with { Started = t } } }));
+        detections.AddRange([Detected with { Limit = Detected.Limit with { Bytes = null, SecondsToLimit = null } }, Detected with { Process = Detected.Process with { Key = new ProcessKey(int.MinValue, ulong.MaxValue) } }]);
         detections.AddRange(Enum.GetValues<DetectionKind>().Select(k => Detected with { Kind = k }));
-        detections.AddRange(Enum.GetValues<GrowthPattern>().Select(p => Detected with { Pattern = p }));
+        detections.AddRange(Enum.GetValues<GrowthPattern>().Select(p => Detected with { Growth = Detected.Growth with { Pattern = p } }));
         foreach (var d in detections)
         {
             yield return d;
@@ -83,7 +89,7 @@ public sealed class MessageWritersTests
     [Fact]
     public void What_is_written_reads_back_equal()
     {
-        foreach (var message in Messages().Where(m => m is not Detection { Kind: (DetectionKind)99 } and not Detection { Pattern: (GrowthPattern)42 }))
+        foreach (var message in Messages().Where(m => m is not Detection { Kind: (DetectionKind)99 } and not Detection { Growth.Pattern: (GrowthPattern)42 }))
         {
             byte[] bytes;
             try

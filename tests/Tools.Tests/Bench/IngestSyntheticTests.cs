@@ -12,13 +12,13 @@ public sealed class IngestSyntheticTests
     {
         var options = new IngestOptions { Leaks = 2, Host = "bench-host" };
 
-        var detections = Enumerable.Range(0, 8).Select(n => IngestBenchmark.Synthetic(options, n)).Where(d => d.Process.Pid == 100_000).ToList();
+        var detections = Enumerable.Range(0, 8).Select(n => IngestBenchmark.Synthetic(options, n)).Where(d => d.Process.Key.Pid == 100_000).ToList();
 
         Assert.Equal([DetectionKind.GrowthDetected, DetectionKind.GrowthUpdated, DetectionKind.GrowthUpdated, DetectionKind.GrowthUpdated], detections.Select(d => d.Kind));
         Assert.Equal([10, 5, 5, 5], detections.Select(d => d.Samples.Count));
         var all = detections.SelectMany(d => d.Samples).ToList();
         Assert.True(Enumerable.Range(1, all.Count - 1).All(i => all[i].Time > all[i - 1].Time && all[i].RssBytes > all[i - 1].RssBytes), "samples out of order");
-        Assert.All(detections, d => Assert.Equal((d.Time, d.RssBytes), (d.Samples[^1].Time, d.Samples[^1].RssBytes)));
-        Assert.Equal(detections[0].GrowthStarted, detections[0].Samples[0].Time);
+        Assert.All(detections, d => Assert.Equal((d.Time, d.Memory.RssBytes), (d.Samples[^1].Time, d.Samples[^1].RssBytes)));
+        Assert.Equal(detections[0].Growth.Started, detections[0].Samples[0].Time);
     }
 }
