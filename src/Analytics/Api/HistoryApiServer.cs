@@ -41,7 +41,7 @@ public static class HistoryApiServer
         limits = (limits ?? HttpLimits.Default).Check();
         options.AddServerHeader = false;
         options.Limits.MaxConcurrentConnections = limits.MaxConnections;
-        options.Limits.MaxConcurrentUpgradedConnections = 0;
+        options.Limits.MaxConcurrentUpgradedConnections = 0; // no WebSockets: the API answers GET with JSON
         options.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
         options.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
         options.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;

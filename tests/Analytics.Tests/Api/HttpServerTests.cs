@@ -4,6 +4,7 @@ using System.Text;
 using MemGrowth.Analytics.Api;
 using MemGrowth.Analytics.ReadModel;
 using MemGrowth.Shared.Settings;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace MemGrowth.Analytics.Tests.Api;
@@ -123,6 +124,30 @@ public sealed class HttpServerTests : IDisposable
     }
 
     [Fact]
+    public async Task ASP_NET_Core_logs_only_warnings_such_as_a_connection_refused_past_the_cap()
+    {
+        var logs = new CapturingLoggers();
+        using (var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)))
+        {
+            var api = await HistoryApi.StartAsync(
+                new ReadModelStore(_database.Kind, _database.ConnectionString), null, "127.0.0.1", 0, HistoryRetention.Default, new HttpLimits { MaxConnections = 1 }, loggers, CancellationToken.None);
+            await using (api)
+            {
+                using var served = await ConnectAsync(api);
+                await SendAsync(served, Cheap);
+                Assert.Equal(404, (await ReadResponseAsync(served)).Status);
+                using var refused = await ConnectAsync(api);
+                await SendAsync(refused, Cheap);
+                Assert.Equal(0, await ReadSomeAsync(refused));
+            }
+        }
+
+        var records = logs.Records.ToList();
+        Assert.Contains(records, r => r.Level == LogLevel.Warning && r.Message.Contains("maximum number of concurrent connections", StringComparison.Ordinal));
+        Assert.All(records, r => Assert.True(r.Level >= LogLevel.Warning, $"{r.Level} {r.Category}: {r.Message}"));
+    }
+
+    [Fact]
     public async Task Stopping_closes_idle_connections_and_the_port()
     {
         var api = await StartAsync();
@@ -198,6 +223,29 @@ public sealed class HttpServerTests : IDisposable
             var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
             Assert.True(read > 0, $"the server closed the connection with {received.Count} bytes of a response read");
             received.AddRange(buffer.Take(read));
+        }
+    }
+
+    /// <summary>Every record logged through it, from any thread.</summary>
+    private sealed class CapturingLoggers : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Category, LogLevel Level, string Message)> Records { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingLoggers owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                owner.Records.Enqueue((category, logLevel, formatter(state, exception)));
         }
     }
 
