@@ -1,14 +1,12 @@
 using System.Globalization;
 using System.Net;
 using MemGrowth.Analytics.ReadModel;
-using MemGrowth.Analytics.Retention;
 using MemGrowth.Analytics.Trends;
-using MemGrowth.Shared.Messages;
 using MemGrowth.Shared.Settings;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

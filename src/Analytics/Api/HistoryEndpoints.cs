@@ -1,8 +1,6 @@
-using System.Globalization;
 using MemGrowth.Analytics.ReadModel;
-using MemGrowth.Shared.Settings;
 using MemGrowth.Analytics.Trends;
-using MemGrowth.Shared.Messages;
+using MemGrowth.Shared.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

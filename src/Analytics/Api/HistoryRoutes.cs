@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using MemGrowth.Analytics.ReadModel;
-using MemGrowth.Shared.Settings;
 using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Messages;
-using Microsoft.AspNetCore.Builder;
+using MemGrowth.Shared.Settings;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace MemGrowth.Analytics.Api;
 
