@@ -12,9 +12,8 @@ WORKDIR /src
 COPY . .
 RUN dotnet publish src/Cli/Cli.csproj -c Release -o /app -nologo
 
-# Runtime: .NET (the history API is a small HTTP server of its own, no ASP.NET Core) and libbpf.so.1 (the
-# probe's loader).
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# Runtime: .NET with ASP.NET Core (the history API runs on Kestrel) and libbpf.so.1 (the probe's loader).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update && apt-get install -y --no-install-recommends libbpf1 && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1

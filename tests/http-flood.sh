@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The history API under a connection flood: starts `memgrowth run --source procfs` with a fresh data
 # directory, opens N idle connections to its API (default 8000), holds them, closes them, and prints the
-# node's VmRSS before, during (5 s in) and after, its peak, and how many were answered 503 (past the cap).
+# node's VmRSS before, during (5 s in) and after, its peak, and how many were closed past the cap (Kestrel
+# closes them unanswered; the small server of before answered 503).
 # Usage: tests/http-flood.sh [N]      (build first: ./memgrowth build)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,17 +33,20 @@ for _ in range(n):
     except ConnectionError:
         reset += 1
 time.sleep(5)
-refused = 0
+refused = closed = 0
 for s in socks:
     s.setblocking(False)
     try:
-        if s.recv(64).startswith(b"HTTP/1.1 503"):
+        data = s.recv(64)
+        if data.startswith(b"HTTP/1.1 503"):
             refused += 1
+        elif not data:
+            closed += 1
     except BlockingIOError:
         pass
     except ConnectionError:
         reset += 1
-print(f"during: {rss()} ({refused} of {n} answered 503, {reset} reset, {n - refused - reset} held)")
+print(f"during: {rss()} ({closed} of {n} closed unanswered, {refused} answered 503, {reset} reset, {n - closed - refused - reset} held)")
 for s in socks:
     s.close()
 time.sleep(15)

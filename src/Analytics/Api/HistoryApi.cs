@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using MemGrowth.Analytics.Api.Http;
 using MemGrowth.Analytics.ReadModel;
-using MemGrowth.Analytics.Retention;
 using MemGrowth.Analytics.Trends;
-using MemGrowth.Shared.Messages;
 using MemGrowth.Shared.Settings;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MemGrowth.Analytics.Api;
 
@@ -16,8 +18,9 @@ namespace MemGrowth.Analytics.Api;
 /// (the leak id "host/pid/ticks", URL-escaped, with its newest reports and the newest samples behind them),
 /// <c>GET /api/services</c> (each service's trend, from its trend entity when the node runs them),
 /// <c>GET /api/services/{service}?days=30</c> (one service with its days) and <c>GET /api/top?limit=20</c>
-/// (the open leaks soonest to their memory limit, fleet-wide). A small HTTP/1.1 server on one address,
-/// 127.0.0.1 unless told otherwise. Dispose to stop it.
+/// (the open leaks soonest to their memory limit, fleet-wide); see <see cref="HistoryEndpoints"/>. Kestrel on
+/// one address, 127.0.0.1 unless told otherwise, configured by <see cref="HistoryApiServer"/>: a host of its
+/// own for the callers that run the API alone. Dispose to stop it.
 /// </summary>
 public sealed class HistoryApi : IAsyncDisposable
 {
@@ -34,15 +37,11 @@ public sealed class HistoryApi : IAsyncDisposable
     /// <summary>Leaks of /api/top unless ?limit= says otherwise.</summary>
     public const int DefaultTop = 20;
 
-    private const string Leaks = "/api/leaks";
-    private const string Services = "/api/services";
-    private const string Top = "/api/top";
+    private readonly WebApplication _app;
 
-    private readonly HttpServer _server;
-
-    private HistoryApi(HttpServer server, Uri address)
+    private HistoryApi(WebApplication app, Uri address)
     {
-        _server = server;
+        _app = app;
         Address = address;
     }
 
@@ -63,236 +62,75 @@ public sealed class HistoryApi : IAsyncDisposable
     /// <param name="retention">The history's retention: a service's series spans no more days than it.</param>
     /// <exception cref="ArgumentException">The bind address is not an IP address, or the port is out of range.</exception>
     /// <exception cref="HistoryApiException">The address and port cannot be listened on (in use, not local, not allowed).</exception>
-    public static async Task<HistoryApi> StartAsync(ReadModelStore store, TrendQuery? trends, string bind, int port, TimeSpan retention, CancellationToken ct)
+    public static Task<HistoryApi> StartAsync(ReadModelStore store, TrendQuery? trends, string bind, int port, TimeSpan retention, CancellationToken ct) =>
+        StartAsync(store, trends, bind, port, retention, null, null, ct);
+
+    /// <param name="trends">The trend entities to answer /api/services from; null to answer from the read model alone.</param>
+    /// <param name="retention">The history's retention: a service's series spans no more days than it.</param>
+    /// <param name="limits">What clients may hold of the server; null for <see cref="HttpLimits.Default"/>.</param>
+    /// <param name="loggers">Where ASP.NET Core's warnings and errors go (its lesser logs are dropped); null for nowhere.</param>
+    /// <exception cref="ArgumentException">The bind address is not an IP address, or the port is out of range.</exception>
+    /// <exception cref="HistoryApiException">The address and port cannot be listened on (in use, not local, not allowed).</exception>
+    public static async Task<HistoryApi> StartAsync(
+        ReadModelStore store, TrendQuery? trends, string bind, int port, TimeSpan retention, HttpLimits? limits, ILoggerFactory? loggers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (!IPAddress.TryParse(bind, out var address))
-        {
-            throw new ArgumentException($"the history API's bind address '{bind}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)", nameof(bind));
-        }
-
+        var address = HistoryApiServer.ParseBind(bind);
         if (port is < 0 or > IPEndPoint.MaxPort)
         {
             throw new ArgumentOutOfRangeException(nameof(port), port, "a port is 0 (any free one) to 65535");
         }
 
         await store.InitializeAsync(ct).ConfigureAwait(false);
-        var routes = new Routes(new LeakQuery(store), trends, HistoryRetention.Check(retention));
-        var endpoint = string.Create(CultureInfo.InvariantCulture, $"{Host(address)}:{port}");
-        HttpServer server;
+
+        // The empty builder, not the slim one: no configuration read from the working directory
+        // (appsettings.json, with a file watcher) or the environment (ASPNETCORE_URLS), whose Kestrel section
+        // could rebind the API, and no console logger on stdout, which carries the agent's detections.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => HistoryApiServer.ConfigureKestrel(k, address, port, limits));
+        builder.Services.AddRoutingCore();
+        HistoryApiServer.QuietFramework(builder.Logging);
+        if (loggers is not null)
+        {
+            builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
+        }
+
+        var app = builder.Build();
+        app.MapHistoryApi(store, trends, retention);
         try
         {
-            server = HttpServer.Start(new IPEndPoint(address, port), routes.AnswerAsync);
+            await app.StartAsync(ct).ConfigureAwait(false);
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        catch (Exception e) when (HistoryApiServer.ListenFailure(e, address, port) is { } failure)
         {
-            throw new HistoryApiException($"the history API cannot listen on {endpoint}: the port is in use (another memgrowth, or another service); choose another port", e);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw failure;
         }
-        catch (SocketException e)
+        catch
         {
-            throw new HistoryApiException($"the history API cannot listen on {endpoint}: {e.Message}", e);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        return new HistoryApi(server, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{Host(address)}:{server.LocalEndPoint.Port}/")));
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        return new HistoryApi(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{HistoryApiServer.Host(address)}:{bound}/")));
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-
-    private static string Host(IPAddress address) =>
-        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-
-    /// <summary>The five routes: paths match as ASP.NET Core's routing did, case-insensitively and with or without a trailing slash.</summary>
-    private sealed class Routes(LeakQuery query, TrendQuery? trends, TimeSpan retention)
+    /// <summary>Stops listening, closes idle connections and waits for the requests being answered.</summary>
+    public async ValueTask DisposeAsync()
     {
-        private readonly int _maxDays = HistoryRetention.MaxDays(retention, MaxDays);
-
-        public Task<HttpResponse> AnswerAsync(HttpRequestHead request, CancellationToken ct)
-        {
-            if (request.Method != "GET")
-            {
-                return Task.FromResult(HttpResponse.Error(405, $"{request.Method} is not served: the history API answers GET"));
-            }
-
-            var path = request.Path.Length > 1 ? request.Path.TrimEnd('/') : request.Path;
-            if (Is(path, Leaks))
-            {
-                return ListLeaksAsync(request.Query, ct);
-            }
-
-            if (Under(path, Leaks) is { } id)
-            {
-                return GetLeakAsync(id, request.Query, ct);
-            }
-
-            if (Is(path, Services))
-            {
-                return ListServicesAsync(ct);
-            }
-
-            if (Under(path, Services) is { } service && !service.Contains('/', StringComparison.Ordinal))
-            {
-                return GetServiceAsync(Uri.UnescapeDataString(service), request.Query, ct);
-            }
-
-            return Is(path, Top)
-                ? TopAsync(request.Query, ct)
-                : Task.FromResult(HttpResponse.Error(404, $"no such resource {request.Path}: the history API serves {Leaks}, {Leaks}/{{id}}, {Services}, {Services}/{{service}} and {Top}"));
-        }
-
-        private static bool Is(string path, string route) => path.Equals(route, StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>What follows <paramref name="route"/>/ in the path, still escaped; null when the path is not under it.</summary>
-        private static string? Under(string path, string route) =>
-            path.Length > route.Length + 1 && path.StartsWith(route, StringComparison.OrdinalIgnoreCase) && path[route.Length] == '/'
-                ? path[(route.Length + 1)..]
-                : null;
-
-        private async Task<HttpResponse> ListLeaksAsync(HttpQuery q, CancellationToken ct)
-        {
-            LeakFilter filter;
-            try
-            {
-                filter = FilterOf(q, DateTimeOffset.UtcNow);
-            }
-            catch (FormatException e)
-            {
-                return HttpResponse.Error(400, e.Message);
-            }
-
-            return HttpResponse.Ok((await query.ListAsync(filter, ct).ConfigureAwait(false)).Select(LeakJson.Of).ToList());
-        }
-
-        // A leak id holds slashes, escaped (%2F) or not.
-        private async Task<HttpResponse> GetLeakAsync(string id, HttpQuery q, CancellationToken ct)
-        {
-            LeakId leak;
-            int? reports, samples;
-            try
-            {
-                leak = LeakId.Parse(Uri.UnescapeDataString(id));
-                reports = Count(q, "reports", 0, LeakFilter.MaxLimit);
-                samples = Count(q, "samples", 0, LeakFilter.MaxLimit);
-            }
-            catch (FormatException e)
-            {
-                return HttpResponse.Error(400, e.Message);
-            }
-
-            var detail = await query.GetAsync(leak, reports ?? LeakQuery.DefaultReports, samples ?? LeakQuery.DefaultSamples, ct).ConfigureAwait(false);
-            return detail is null
-                ? HttpResponse.Error(404, $"no leak {leak} in the history")
-                : HttpResponse.Ok(LeakDetailJson.Of(detail));
-        }
-
-        private async Task<HttpResponse> ListServicesAsync(CancellationToken ct)
-        {
-            var now = DateTimeOffset.UtcNow;
-            List<ServiceTrendJson> services;
-            if (trends is null)
-            {
-                services = [.. (await query.ServiceTrendsAsync(null, ct).ConfigureAwait(false)).Select(t => ServiceTrendJson.Of(t, TrendSource.ReadModel, now))];
-            }
-            else
-            {
-                services = [];
-                foreach (var (service, trend) in await trends.GetAllAsync(await query.ServiceNamesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false))
-                {
-                    var (answer, source) = await TrendOfAsync(service, trend, ct).ConfigureAwait(false);
-                    if (answer is not null)
-                    {
-                        services.Add(ServiceTrendJson.Of(answer, source, now));
-                    }
-                }
-            }
-
-            return HttpResponse.Ok(services.OrderByDescending(s => s.OpenLeaks).ThenBy(s => s.Service, StringComparer.Ordinal).ToList());
-        }
-
-        private async Task<HttpResponse> GetServiceAsync(string service, HttpQuery q, CancellationToken ct)
-        {
-            int? days;
-            try
-            {
-                days = Count(q, "days", 1, _maxDays);
-            }
-            catch (FormatException e)
-            {
-                return HttpResponse.Error(400, _maxDays < MaxDays
-                    ? string.Create(CultureInfo.InvariantCulture, $"days is 1 to {_maxDays} (the history keeps a closed leak {retention.TotalDays:0.#} days)")
-                    : e.Message);
-            }
-
-            var trend = trends is null ? null : await trends.GetAsync(service, ct).ConfigureAwait(false);
-            var (answer, source) = trends is null
-                ? ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(), TrendSource.ReadModel)
-                : await TrendOfAsync(service, trend, ct).ConfigureAwait(false);
-            return answer is null || answer.IsEmpty
-                ? HttpResponse.Error(404, $"no leak of service {service} in the history")
-                : HttpResponse.Ok(ServiceDetailJson.Of(answer, source, DateTimeOffset.UtcNow, days ?? Math.Min(DefaultDays, _maxDays)));
-        }
-
-        private async Task<HttpResponse> TopAsync(HttpQuery q, CancellationToken ct)
-        {
-            var limit = DefaultTop;
-            if (q["limit"] is { } limitText
-                && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > LeakFilter.MaxLimit))
-            {
-                return HttpResponse.Error(400, $"limit '{limitText}' is not a number from 1 to {LeakFilter.MaxLimit}");
-            }
-
-            var now = DateTimeOffset.UtcNow;
-            return HttpResponse.Ok((await query.SoonestToLimitAsync(limit, ct).ConfigureAwait(false)).Select(l => TopLeakJson.Of(l, now)).ToList());
-        }
-
-        /// <summary>
-        /// The entity's trend when it answered with leaks, else the read model's for that service (null when it
-        /// has no leak of it either), saying why.
-        /// </summary>
-        private async Task<(ServiceTrend? Trend, TrendSource Source)> TrendOfAsync(string service, ServiceTrend? answered, CancellationToken ct) =>
-            answered is { IsEmpty: false }
-                ? (answered, TrendSource.Entity)
-                : ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(),
-                    answered is null ? TrendSource.ReadModelUnanswered : TrendSource.ReadModelNotFed);
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>An optional whole-number parameter within [min, max]; null when not given.</summary>
-    /// <exception cref="FormatException">Given, but not a whole number in range; the message says which and how.</exception>
-    private static int? Count(HttpQuery q, string name, int min, int max)
+    /// <summary>Hands the API host's loggers to the caller's factory, after the host's own filters.</summary>
+    private sealed class ForwardingLoggerProvider(ILoggerFactory loggers) : ILoggerProvider
     {
-        if (q[name] is not { } text)
+        public ILogger CreateLogger(string categoryName) => loggers.CreateLogger(categoryName);
+
+        public void Dispose()
         {
-            return null;
+            // The factory is the caller's.
         }
-
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new FormatException($"{name} is {min} to {max} ('{text}' is not)");
-    }
-
-    /// <exception cref="FormatException">A parameter does not parse; the message says which and how.</exception>
-    private static LeakFilter FilterOf(HttpQuery q, DateTimeOffset now)
-    {
-        var filter = new LeakFilter(Host: q["host"], Service: q["service"]);
-        if (q["since"] is { } since)
-        {
-            filter = filter with { SeenSince = LeakParameters.ParseSeenSince(since, now) };
-        }
-
-        if (q["status"] is { } status)
-        {
-            filter = filter with { Statuses = LeakParameters.ParseStatus(status) };
-        }
-
-        if (q["limit"] is { } limitText)
-        {
-            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > LeakFilter.MaxLimit)
-            {
-                throw new FormatException($"limit '{limitText}' is not a number from 1 to {LeakFilter.MaxLimit}");
-            }
-
-            filter = filter with { Limit = limit };
-        }
-
-        return filter;
     }
 }
