@@ -14,7 +14,8 @@ namespace MemGrowth.Analytics.Api;
 /// The leak history over HTTP, read from the read model (JSON, snake_case):
 /// <c>GET /api/leaks?host=&amp;service=&amp;since=24h&amp;status=open&amp;limit=</c>, <c>GET /api/leaks/{id}?reports=&amp;samples=</c>
 /// (the leak id "host/pid/ticks", URL-escaped, with its newest reports and the newest samples behind them),
-/// <c>GET /api/services</c> (each service's trend, from its trend entity when the node runs them),
+/// <c>GET /api/services</c> (each service's trend, from its trend entity alone when the node runs them: the read
+/// model only names the services; see docs/architecture.md),
 /// <c>GET /api/services/{service}?days=30</c> (one service with its days) and <c>GET /api/top?limit=20</c>
 /// (the open leaks soonest to their memory limit, fleet-wide). A small HTTP/1.1 server on one address,
 /// 127.0.0.1 unless told otherwise. Dispose to stop it.
@@ -197,10 +198,15 @@ public sealed class HistoryApi : IAsyncDisposable
                 services = [];
                 foreach (var (service, trend) in await trends.GetAllAsync(await query.ServiceNamesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false))
                 {
-                    var (answer, source) = await TrendOfAsync(service, trend, ct).ConfigureAwait(false);
-                    if (answer is not null)
+                    if (trend is null)
                     {
-                        services.Add(ServiceTrendJson.Of(answer, source, now));
+                        return Unanswered(service);
+                    }
+
+                    // A trend its projection has not fed yet (it follows the journal apart from the read model) is left out until it has.
+                    if (!trend.IsEmpty)
+                    {
+                        services.Add(ServiceTrendJson.Of(trend, TrendSource.Entity, now));
                     }
                 }
             }
@@ -223,9 +229,14 @@ public sealed class HistoryApi : IAsyncDisposable
             }
 
             var trend = trends is null ? null : await trends.GetAsync(service, ct).ConfigureAwait(false);
+            if (trends is not null && trend is null)
+            {
+                return Unanswered(service);
+            }
+
             var (answer, source) = trends is null
                 ? ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(), TrendSource.ReadModel)
-                : await TrendOfAsync(service, trend, ct).ConfigureAwait(false);
+                : (trend, TrendSource.Entity);
             return answer is null || answer.IsEmpty
                 ? HttpResponse.Error(404, $"no leak of service {service} in the history")
                 : HttpResponse.Ok(ServiceDetailJson.Of(answer, source, DateTimeOffset.UtcNow, days ?? Math.Min(DefaultDays, _maxDays)));
@@ -244,15 +255,9 @@ public sealed class HistoryApi : IAsyncDisposable
             return HttpResponse.Ok((await query.SoonestToLimitAsync(limit, ct).ConfigureAwait(false)).Select(l => TopLeakJson.Of(l, now)).ToList());
         }
 
-        /// <summary>
-        /// The entity's trend when it answered with leaks, else the read model's for that service (null when it
-        /// has no leak of it either), saying why.
-        /// </summary>
-        private async Task<(ServiceTrend? Trend, TrendSource Source)> TrendOfAsync(string service, ServiceTrend? answered, CancellationToken ct) =>
-            answered is { IsEmpty: false }
-                ? (answered, TrendSource.Entity)
-                : ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(),
-                    answered is null ? TrendSource.ReadModelUnanswered : TrendSource.ReadModelNotFed);
+        /// <summary>A trend entity that did not answer in time: said, not made up from the read model's rows.</summary>
+        private static HttpResponse Unanswered(string service) =>
+            HttpResponse.Error(503, $"the trend of service {service} did not answer in time (its node may be starting or moving shards); try again");
     }
 
     /// <summary>An optional whole-number parameter within [min, max]; null when not given.</summary>

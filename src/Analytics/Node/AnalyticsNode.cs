@@ -35,10 +35,16 @@ public static class AnalyticsNode
             var trends = TrendSharding.StartRegion(system, fleet.Retention);
             system.ActorOf(
                 ClusterSingletonManager.Props(
-                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends, fleet.Retention),
+                    ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, fleet.Retention),
                     PoisonPill.Instance,
                     ClusterSingletonManagerSettings.Create(system).WithRole(LeakShards.AnalyticsRole)),
                 "read-model");
+            system.ActorOf(
+                ClusterSingletonManager.Props(
+                    TrendProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, trends),
+                    PoisonPill.Instance,
+                    ClusterSingletonManagerSettings.Create(system).WithRole(LeakShards.AnalyticsRole)),
+                "trend-projection");
             api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), new TrendQuery(trends), fleet.ApiBind, fleet.ApiPort, fleet.Retention, ct).ConfigureAwait(false);
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

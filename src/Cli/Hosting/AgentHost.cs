@@ -52,6 +52,7 @@ internal sealed class AgentHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _statusLoop;
     private LeakProjection? _projection;
+    private TrendProjection? _trendProjection;
     private HistorySweeper? _sweeper;
     private FleetLink? _fleetLink;
     private HistoryLock? _historyLock;
@@ -61,6 +62,9 @@ internal sealed class AgentHost : IAsyncDisposable
 
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
     private const long StandaloneOutboxBytes = 64L << 20;
+
+    /// <summary>How long a stop waits for the projections to take in what is journaled (a few batches at most).</summary>
+    private static readonly TimeSpan ProjectionDrain = TimeSpan.FromSeconds(10);
 
     private AgentHost(AgentOptions options, ILogger logger, IMemorySource source, IHostProcesses processes, HistoryLock? historyLock)
     {
@@ -125,7 +129,8 @@ internal sealed class AgentHost : IAsyncDisposable
             OutboxDelivery.Props(outbox, leaks, $"{_host}#standalone", maxInFlight: 1000, resendAfter: TimeSpan.FromSeconds(3), _logger, "history journal"),
             "delivery");
         StartReadJournal(dir);
-        _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), _trends);
+        _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir));
+        _trendProjection = TrendProjection.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), _trends);
         _sweeper = HistorySweeper.Start(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _options.HistoryRetention, _system.Log);
         return Delivery;
     }
@@ -172,6 +177,7 @@ internal sealed class AgentHost : IAsyncDisposable
             _api = await HistoryApi.StartAsync(
                 new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trends is null ? null : new TrendQuery(_trends), endpoint.Bind, endpoint.Port, _options.HistoryRetention, ct)
                 .ConfigureAwait(false);
+            ApiAddressFile.Write(dir, _api.Address); // for `memgrowth leaks` on this directory: ask the node, never write
         }
         catch (HistoryApiException e)
         {
@@ -260,6 +266,11 @@ internal sealed class AgentHost : IAsyncDisposable
         await DrainOutboxAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         if (_api is not null)
         {
+            if (_options.DataDir is { } dataDir)
+            {
+                ApiAddressFile.Remove(dataDir, _api.Address);
+            }
+
             await _api.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -268,9 +279,18 @@ internal sealed class AgentHost : IAsyncDisposable
             await _sweeper.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Delivered detections are journaled by now: both projections take them in before they stop, so the
+        // read model a stopped node leaves is current (`memgrowth leaks` reads it without catching up).
+        await DrainAsync(_projection?.DrainAsync(ProjectionDrain), "leak read model").ConfigureAwait(false);
+        await DrainAsync(_trendProjection?.DrainAsync(ProjectionDrain), "service trends").ConfigureAwait(false);
         if (_projection is not null)
         {
             await _projection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_trendProjection is not null)
+        {
+            await _trendProjection.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_fleetLink is not null)
@@ -288,6 +308,14 @@ internal sealed class AgentHost : IAsyncDisposable
         if (_options.StatusFile is { } path && File.Exists(path))
         {
             File.Delete(path);
+        }
+    }
+
+    private async Task DrainAsync(Task<bool>? drained, string what)
+    {
+        if (drained is not null && !await drained.ConfigureAwait(false))
+        {
+            _logger.LogWarning("stopping with the {What} behind the journal: the next start catches it up", what);
         }
     }
 
