@@ -36,11 +36,13 @@ internal static class TrendOffset
 
         var seed = await TableCheck.ExistsAsync(connection, null, database, "read_model_offsets", ct).ConfigureAwait(false)
             ? $"""
-               SELECT COALESCE((SELECT o.ordering FROM read_model_offsets o WHERE o.projection = '{ReadModelStore.LeakProjection}'
-                                AND EXISTS (SELECT 1 FROM read_model_offsets m WHERE m.projection = '{LegacyMarker}')), 0)
+               COALESCE((SELECT o.ordering FROM read_model_offsets o WHERE o.projection = '{ReadModelStore.LeakProjection}'
+                         AND EXISTS (SELECT 1 FROM read_model_offsets m WHERE m.projection = '{LegacyMarker}')), 0)
                """
-            : "SELECT 0";
-        await ExecuteAsync(connection, $"INSERT INTO {Table} (projection, ordering) {seed} ON CONFLICT (projection) DO NOTHING", ct).ConfigureAwait(false);
+            : "0";
+
+        // "WHERE 1 = 1": SQLite reads an ON CONFLICT straight after a SELECT's FROM as a join's.
+        await ExecuteAsync(connection, $"INSERT INTO {Table} (projection, ordering) SELECT '{Projection}', {seed} WHERE 1 = 1 ON CONFLICT (projection) DO NOTHING", ct).ConfigureAwait(false);
         return await ReadAsync(connection, ct).ConfigureAwait(false) ?? 0;
     }
 
