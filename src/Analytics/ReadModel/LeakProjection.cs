@@ -105,7 +105,7 @@ public sealed class LeakProjection : IAsyncDisposable
             .SelectAsync(1, async entries =>
             {
                 var (batch, quarantined) = Split(entries);
-                return (await store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, null, ct).ConfigureAwait(false)).Applied;
+                return (await store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, ct).ConfigureAwait(false)).Applied;
             })
             .RunAggregate(0, (total, applied) => total + applied, system.Materializer())
             .WaitAsync(ct).ConfigureAwait(false);
@@ -199,7 +199,7 @@ public sealed class LeakProjection : IAsyncDisposable
     private async Task<long> ApplyAsync((List<ProjectedEvent> Events, List<QuarantinedEvent> Quarantined) entries, CancellationToken ct)
     {
         var (batch, quarantined) = entries;
-        var (_, stepped) = await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, null, ct).ConfigureAwait(false);
+        var (_, stepped) = await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, ct).ConfigureAwait(false);
         return Stored(batch, stepped);
     }
 

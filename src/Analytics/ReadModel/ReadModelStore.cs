@@ -41,8 +41,8 @@ public sealed class ReadModelStore
     /// <summary>Creates the tables and indexes that are missing; safe to run on every start.</summary>
     /// <remarks>
     /// A schema that is complete is left alone: on PostgreSQL even <c>CREATE INDEX IF NOT EXISTS</c> takes a
-    /// SHARE lock on its table, which waits for every open write to it (a live projection's batch waiting on
-    /// the trends' journal), and everything initializing behind it would wait too.
+    /// SHARE lock on its table, which waits for every open write to it (a live projection's batch), and
+    /// everything initializing behind it would wait too.
     /// </remarks>
     public async Task InitializeAsync(CancellationToken ct)
     {
@@ -114,20 +114,17 @@ public sealed class ReadModelStore
     /// Stores a batch of events and moves the projection's offset to its last ordering, in one
     /// transaction. Events stored already change nothing. Returns how many events changed a leak row.
     /// </summary>
-    public Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct) => ApplyAsync(projection, batch, null, ct);
-
-    /// <param name="beforeCommit">Awaited after the batch is written and before it commits (work that must be done before the offset moves); its failure rolls the batch back.</param>
-    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, Func<Task>? beforeCommit, CancellationToken ct) =>
-        (await ApplyAsync(projection, batch, [], beforeCommit, ct).ConfigureAwait(false)).Applied;
+    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct) =>
+        (await ApplyAsync(projection, batch, [], ct).ConfigureAwait(false)).Applied;
 
     /// <summary>
     /// Stores a batch of events, and the quarantine of the events stepped over among them
     /// (<paramref name="quarantined"/>, and each event whose applying throws), and moves the offset past all of
     /// them, in one transaction. Returns how many events changed a leak row, and every event quarantined.
     /// </summary>
-    /// <param name="beforeCommit">Awaited after the batch is written and before it commits; its failure rolls the batch back.</param>
+    /// <remarks>It waits on nothing but its own database: nothing else (the service trends included) is done inside its transaction.</remarks>
     public async Task<(int Applied, IReadOnlyList<QuarantinedEvent> Quarantined)> ApplyAsync(
-        string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyList<QuarantinedEvent> quarantined, Func<Task>? beforeCommit, CancellationToken ct)
+        string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyList<QuarantinedEvent> quarantined, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(quarantined);
@@ -144,11 +141,6 @@ public sealed class ReadModelStore
             var (applied, writes) = await TryApplyAsync(Database, connection, transaction, projection, batch, failed, KnownRows(batch), ct).ConfigureAwait(false);
             if (applied is { } count)
             {
-                if (beforeCommit is not null)
-                {
-                    await beforeCommit().ConfigureAwait(false);
-                }
-
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 Remember(writes);
                 return (count, failed);
