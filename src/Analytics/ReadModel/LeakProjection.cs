@@ -53,12 +53,16 @@ public sealed class LeakProjection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(store);
         var projection = new LeakProjection(system, store);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var ct = projection._stop.Token;
         var restarts = RestartSettings.Create(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2);
         (UniqueKillSwitch kill, Task done) = RestartSource.OnFailuresWithBackoff(
                 () => Source.FromTask(projection.StartAsync(ct))
-                    .ConcatMany(offset => Events(journal.AllEvents(Offset.Sequence(offset))))
+                    // The read journal is made inside the stream, so that its failing to start (its constructor
+                    // gives the write journal 5 s, fixed, and throws past that: seen on a loaded host) restarts
+                    // the stream with backoff; made beforehand, it failed the singleton's start, and a stopped
+                    // singleton projected nothing until the node restarted.
+                    .SelectAsync(1, async offset => (Offset: offset, Journal: await ReadJournalAsync(system).ConfigureAwait(false)))
+                    .ConcatMany(start => Events(start.Journal.AllEvents(Offset.Sequence(start.Offset))))
                     // The journal is read ahead while a batch is stored: without room here the next page
                     // was only asked for once the batch before it was stored (reading 2,000 events took as
                     // long as storing them at full ingest).
@@ -88,6 +92,10 @@ public sealed class LeakProjection : IAsyncDisposable
         projection.Completion = done;
         return projection;
     }
+
+    /// <summary>The journal's SQL read journal (Akka.Persistence keeps it once made); made off the stream's threads, since its constructor blocks.</summary>
+    internal static Task<SqlReadJournal> ReadJournalAsync(ActorSystem system) =>
+        Task.Run(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier));
 
     /// <summary>
     /// Stores what the journal holds now past the stored offset, then returns how many events changed a

@@ -54,8 +54,8 @@ public sealed class TrendProjection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(trends);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var feed = new TrendFeed(trends, new ReadModelStore(database, connectionString), opened: (ids, ct) => OpenedServicesAsync(journal, system, ids, ct));
+        var feed = new TrendFeed(trends, new ReadModelStore(database, connectionString), opened: async (ids, ct) =>
+            await OpenedServicesAsync(await LeakProjection.ReadJournalAsync(system).ConfigureAwait(false), system, ids, ct).ConfigureAwait(false));
         return Start(system, database, connectionString, feed);
     }
 
@@ -66,12 +66,13 @@ public sealed class TrendProjection : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ArgumentNullException.ThrowIfNull(feed);
         var projection = new TrendProjection(system, database, connectionString);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var ct = projection._stop.Token;
         var restarts = RestartSettings.Create(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2);
         (UniqueKillSwitch kill, Task done) = RestartSource.OnFailuresWithBackoff(
                 () => Source.FromTask(projection.StartAsync(ct))
-                    .ConcatMany(offset => Events(journal.AllEvents(Offset.Sequence(offset))))
+                    // The read journal is made inside the stream, as the read model's projection makes it (see there).
+                    .SelectAsync(1, async offset => (Offset: offset, Journal: await LeakProjection.ReadJournalAsync(system).ConfigureAwait(false)))
+                    .ConcatMany(start => Events(start.Journal.AllEvents(Offset.Sequence(start.Offset))))
                     .Buffer(2 * BatchSize, OverflowStrategy.Backpressure)
                     .GroupedWithin(BatchSize, BatchWindow)
                     .SelectAsync(1, async batch => await projection.FeedAsync([.. batch], feed, ct).ConfigureAwait(false))

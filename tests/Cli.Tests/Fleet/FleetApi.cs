@@ -26,11 +26,18 @@ internal static class FleetApi
         await Http.GetFromJsonAsync<List<Leak>>(new Uri(api, $"/api/leaks?host={Uri.EscapeDataString(host)}&limit=1000"), Json)
         ?? throw new InvalidOperationException("the API answered null");
 
-    /// <summary>Polls until the read model (fed asynchronously from the journal) shows what is expected.</summary>
-    public static async Task<IReadOnlyList<Leak>> WaitForLeaksAsync(Uri api, string host, Func<IReadOnlyList<Leak>, bool> done, TimeSpan timeout)
+    /// <summary>
+    /// Polls until the read model (fed asynchronously from the journal) shows what is expected. It fails when
+    /// the read model stops moving: nothing changed in <paramref name="stall"/> (the leaks, their reports),
+    /// not after a fixed time, since on a loaded machine a projection that keeps going may take minutes; a
+    /// projection that never starts or stops part-way still fails, with <paramref name="nodes"/>' logs.
+    /// </summary>
+    public static async Task<IReadOnlyList<Leak>> WaitForLeaksAsync(
+        Uri api, string host, Func<IReadOnlyList<Leak>, bool> done, TimeSpan stall, params FleetProcess[] nodes)
     {
-        using var cts = new CancellationTokenSource(timeout);
         IReadOnlyList<Leak> last = [];
+        (int Leaks, int Reports) seen = (-1, -1);
+        var moved = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             last = await LeaksAsync(api, host);
@@ -39,14 +46,20 @@ internal static class FleetApi
                 return last;
             }
 
-            try
+            var now = (last.Count, last.Sum(l => l.Reports));
+            if (now != seen)
             {
-                await Task.Delay(250, cts.Token);
+                seen = now;
+                moved.Restart();
             }
-            catch (OperationCanceledException)
+            else if (moved.Elapsed >= stall)
             {
-                throw new TimeoutException($"the read model at {api} shows {last.Count} leaks of {host} with {last.Sum(l => l.Reports)} reports after {timeout.TotalSeconds} s");
+                throw new TimeoutException(
+                    $"the read model at {api} shows {last.Count} leaks of {host} with {last.Sum(l => l.Reports)} reports, unchanged for {stall.TotalSeconds} s"
+                    + string.Concat(nodes.Select(n => $"\n--- {n.Name}:\n{n.Tail()}")));
             }
+
+            await Task.Delay(250);
         }
     }
 

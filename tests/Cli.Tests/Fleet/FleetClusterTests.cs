@@ -51,7 +51,7 @@ public sealed class FleetClusterTests
         }
 
         // And in the read model, projected from the journal by whichever analytics node runs it now.
-        var listed = await FleetApi.WaitForLeaksAsync(api, host, l => l.Count == leaks && l.All(x => x.Reports == count / leaks), TimeSpan.FromSeconds(60));
+        var listed = await FleetApi.WaitForLeaksAsync(api, host, l => l.Count == leaks && l.All(x => x.Reports == count / leaks), TimeSpan.FromSeconds(60), first, second);
         Assert.All(listed, l => Assert.Equal(count / leaks, l.Reports));
     }
 
@@ -76,7 +76,7 @@ public sealed class FleetClusterTests
                 Assert.Equal(0, await producer.WaitForExitAsync(TimeSpan.FromSeconds(120)));
             }
 
-            before = await FleetApi.WaitForLeaksAsync(api, host, l => l.Count == leaks && l.Sum(x => x.Reports) == count, TimeSpan.FromSeconds(60));
+            before = await FleetApi.WaitForLeaksAsync(api, host, l => l.Count == leaks && l.Sum(x => x.Reports) == count, TimeSpan.FromSeconds(60), first, second);
             trendBefore = await FleetApi.WaitForTrendAsync(api, "bench", TimeSpan.FromSeconds(30));
             await second.StopAsync(TimeSpan.FromSeconds(60));
             await first.StopAsync(TimeSpan.FromSeconds(60));
