@@ -16,7 +16,8 @@ namespace MemGrowth.Analytics.Api;
 /// The leak history over HTTP, read from the read model (JSON, snake_case):
 /// <c>GET /api/leaks?host=&amp;service=&amp;since=24h&amp;status=open&amp;limit=</c>, <c>GET /api/leaks/{id}?reports=&amp;samples=</c>
 /// (the leak id "host/pid/ticks", URL-escaped, with its newest reports and the newest samples behind them),
-/// <c>GET /api/services</c> (each service's trend, from its trend entity when the node runs them),
+/// <c>GET /api/services</c> (each service's trend, from its trend entity alone when the node runs them: the read
+/// model only names the services; see docs/architecture.md),
 /// <c>GET /api/services/{service}?days=30</c> (one service with its days) and <c>GET /api/top?limit=20</c>
 /// (the open leaks soonest to their memory limit, fleet-wide); see <see cref="HistoryEndpoints"/>. Kestrel on
 /// one address, 127.0.0.1 unless told otherwise, configured by <see cref="HistoryApiServer"/>: a host of its

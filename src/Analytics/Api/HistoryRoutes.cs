@@ -84,10 +84,16 @@ internal sealed class HistoryRoutes(LeakQuery query, TrendQuery? trends, TimeSpa
             services = [];
             foreach (var (service, trend) in await trends.GetAllAsync(await query.ServiceNamesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false))
             {
-                var (answer, source) = await TrendOfAsync(service, trend, ct).ConfigureAwait(false);
-                if (answer is not null)
+                if (trend is null)
                 {
-                    services.Add(ServiceTrendJson.Of(answer, source, now));
+                    await UnansweredAsync(context, service).ConfigureAwait(false);
+                    return;
+                }
+
+                // A trend its projection has not fed yet (it follows the journal apart from the read model) is left out until it has.
+                if (!trend.IsEmpty)
+                {
+                    services.Add(ServiceTrendJson.Of(trend, TrendSource.Entity, now));
                 }
             }
         }
@@ -116,9 +122,15 @@ internal sealed class HistoryRoutes(LeakQuery query, TrendQuery? trends, TimeSpa
         }
 
         var trend = trends is null ? null : await trends.GetAsync(service, ct).ConfigureAwait(false);
+        if (trends is not null && trend is null)
+        {
+            await UnansweredAsync(context, service).ConfigureAwait(false);
+            return;
+        }
+
         var (answer, source) = trends is null
             ? ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(), TrendSource.ReadModel)
-            : await TrendOfAsync(service, trend, ct).ConfigureAwait(false);
+            : (trend, TrendSource.Entity);
         await (answer is null || answer.IsEmpty
             ? ErrorAsync(context, StatusCodes.Status404NotFound, $"no leak of service {service} in the history")
             : OkAsync(context, ServiceDetailJson.Of(answer, source, DateTimeOffset.UtcNow, days ?? Math.Min(HistoryApi.DefaultDays, _maxDays)))).ConfigureAwait(false);
@@ -138,15 +150,9 @@ internal sealed class HistoryRoutes(LeakQuery query, TrendQuery? trends, TimeSpa
         await OkAsync(context, (await query.SoonestToLimitAsync(limit, context.RequestAborted).ConfigureAwait(false)).Select(l => TopLeakJson.Of(l, now)).ToList()).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The entity's trend when it answered with leaks, else the read model's for that service (null when it
-    /// has no leak of it either), saying why.
-    /// </summary>
-    private async Task<(ServiceTrend? Trend, TrendSource Source)> TrendOfAsync(string service, ServiceTrend? answered, CancellationToken ct) =>
-        answered is { IsEmpty: false }
-            ? (answered, TrendSource.Entity)
-            : ((await query.ServiceTrendsAsync(service, ct).ConfigureAwait(false)).SingleOrDefault(),
-                answered is null ? TrendSource.ReadModelUnanswered : TrendSource.ReadModelNotFed);
+    /// <summary>A trend entity that did not answer in time: said, not made up from the read model's rows.</summary>
+    private static Task UnansweredAsync(HttpContext context, string service) =>
+        ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, $"the trend of service {service} did not answer in time (its node may be starting or moving shards); try again");
 
     private static Task OkAsync<T>(HttpContext context, T value) => JsonAsync(context, StatusCodes.Status200OK, value);
 

@@ -10,16 +10,7 @@ public enum TrendSource
     /// <summary>Its trend entity answered.</summary>
     Entity,
 
-    /// <summary>Its trend entity did not answer in time: the figures are the read model's leak rows'.</summary>
-    ReadModelUnanswered,
-
-    /// <summary>
-    /// Its trend entity has none of the leaks the read model has (they were projected before trends were fed, and
-    /// the one-off backfill, see ReadModel.TrendBackfill, has not reached them yet): the figures are the read model's leak rows'.
-    /// </summary>
-    ReadModelNotFed,
-
-    /// <summary>This node runs no trend entities: the figures are the read model's leak rows'.</summary>
+    /// <summary>An API started without trend entities (the query benchmark; no node): the figures are the read model's leak rows'.</summary>
     ReadModel,
 }
 

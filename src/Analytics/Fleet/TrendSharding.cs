@@ -7,7 +7,7 @@ namespace MemGrowth.Analytics.Fleet;
 
 /// <summary>
 /// The sharded trend entities of a fleet, one <see cref="ServiceTrendEntity"/> per service key, hosted by
-/// analytics nodes beside the leak entities (<see cref="StartRegion"/>). Fed by the read model's projection,
+/// analytics nodes beside the leak entities (<see cref="StartRegion"/>). Fed by the trend projection (<see cref="TrendProjectionSingleton"/>),
 /// asked by the history API.
 /// </summary>
 public static class TrendSharding

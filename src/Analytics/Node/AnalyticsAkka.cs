@@ -35,8 +35,9 @@ public static class AnalyticsAkka
     }
 
     /// <summary>
-    /// An analytics node of a fleet: its share of the sharded leak and service trend entities, and the read
-    /// model's projection as a cluster singleton (one per fleet, moved when its node leaves).
+    /// An analytics node of a fleet: its share of the sharded leak and service trend entities, and the journal's
+    /// two consumers as cluster singletons (one each per fleet, moved when its node leaves): the read model's
+    /// projection, and the trend projection that feeds the trend entities.
     /// </summary>
     public static AkkaConfigurationBuilder WithFleetAnalytics(this AkkaConfigurationBuilder akka, FleetOptions fleet)
     {
@@ -56,7 +57,12 @@ public static class AnalyticsAkka
                 shards)
             .WithSingleton<ProjectionSingleton>(
                 "read-model",
-                (_, registry, _) => ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, registry.Get<TrendRegionKey>(), fleet.Retention),
+                ProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, fleet.Retention),
+                new ClusterSingletonOptions { Role = LeakShards.AnalyticsRole },
+                createProxyToo: false)
+            .WithSingleton<TrendProjectionSingleton>(
+                "trend-projection",
+                (_, registry, _) => TrendProjectionSingleton.Props(fleet.Database, fleet.ConnectionString, registry.Get<TrendRegionKey>()),
                 new ClusterSingletonOptions { Role = LeakShards.AnalyticsRole },
                 createProxyToo: false);
     }

@@ -22,10 +22,7 @@ internal static class HighestSequenceNrs
             await connection.OpenAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
 
-            // One scalar subquery per ask, each answered from the primary key's end (an IN list with GROUP BY
-            // would read every event of every id).
-            command.CommandText = string.Join(" UNION ALL ", asks.Select((_, i) =>
-                $"SELECT {i}, (SELECT MAX(sequence_number) FROM {table.Table} WHERE persistence_id = @id{i} AND sequence_number > @above{i})"));
+            command.CommandText = PluginTables.HighestSequenceNrs(table.Table, asks.Count);
             for (var i = 0; i < asks.Count; i++)
             {
                 RowMapping.Add(command, "@id" + i, asks[i].Id);

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using MemGrowth.Shared.Settings;
 using Microsoft.Data.Sqlite;
 
@@ -19,28 +18,15 @@ public static class JournalUpgrade
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         using var connection = JournalConnection.Create(database, connectionString);
         connection.Open();
-        using var command = connection.CreateCommand();
-        if (database == JournalDatabase.PostgreSql)
-        {
-            // Looked up first: ALTER TABLE takes an exclusive lock on the journal even when it has nothing to do.
-            command.CommandText = """
-                SELECT to_regclass('journal') IS NOT NULL
-                   AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('journal') AND attname = 'tags' AND NOT attisdropped)
-                """;
-            if (command.ExecuteScalar() is not true)
-            {
-                return false;
-            }
 
-            command.CommandText = "ALTER TABLE journal ADD COLUMN IF NOT EXISTS tags text NULL";
-            command.ExecuteNonQuery();
-            return true;
+        // Looked up first: on PostgreSQL, ALTER TABLE takes an exclusive lock on the journal even when it has nothing to do.
+        if (!TableCheck.Exists(connection, database, PluginTables.Journal))
+        {
+            return false;
         }
 
-        command.CommandText = """
-            SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal')
-               AND NOT EXISTS (SELECT 1 FROM pragma_table_info('journal') WHERE name = 'tags')
-            """;
+        using var command = connection.CreateCommand();
+        command.CommandText = PluginTables.LacksTagsColumn(database);
         if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
         {
             return false;
@@ -48,13 +34,13 @@ public static class JournalUpgrade
 
         try
         {
-            command.CommandText = "ALTER TABLE journal ADD COLUMN tags TEXT NULL";
+            command.CommandText = PluginTables.AddTagsColumn(database);
             command.ExecuteNonQuery();
             return true;
         }
         catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
         {
-            return false; // another process added it between the look and the change
+            return false; // another process added it between the look and the change (PostgreSQL's IF NOT EXISTS takes that itself)
         }
     }
 }

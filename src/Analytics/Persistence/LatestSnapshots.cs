@@ -20,10 +20,7 @@ internal static class LatestSnapshots
             await connection.OpenAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
 
-            // Each id's row of its highest sequence number (the primary key is persistence id, sequence number).
-            command.CommandText = $"SELECT persistence_id, sequence_number, created, snapshot, manifest, serializer_id FROM {table.Table} s "
-                + $"WHERE persistence_id IN ({RowMapping.Placeholders(distinct.Count)}) "
-                + $"AND sequence_number = (SELECT MAX(sequence_number) FROM {table.Table} t WHERE t.persistence_id = s.persistence_id)";
+            command.CommandText = PluginTables.LatestSnapshots(table.Table, distinct.Count);
             for (var i = 0; i < distinct.Count; i++)
             {
                 RowMapping.Add(command, "@p" + i, distinct[i]);

@@ -27,10 +27,7 @@ internal static class SnapshotWrites
         {
             await connection.OpenAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT INTO {table.Table} (persistence_id, sequence_number, created, snapshot, manifest, serializer_id) VALUES "
-                + string.Join(", ", rows.Select((_, i) => $"(@i{i}, @s{i}, @c{i}, @b{i}, @m{i}, @z{i})"))
-                + " ON CONFLICT (persistence_id, sequence_number) DO UPDATE SET created = excluded.created, snapshot = excluded.snapshot, "
-                + "manifest = excluded.manifest, serializer_id = excluded.serializer_id";
+            command.CommandText = PluginTables.UpsertSnapshots(table.Table, rows.Count);
             for (var i = 0; i < rows.Count; i++)
             {
                 var (id, snapshot, _) = rows[i];
@@ -58,8 +55,7 @@ internal static class SnapshotWrites
         {
             await connection.OpenAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            command.CommandText = $"DELETE FROM {table.Table} WHERE "
-                + string.Join(" OR ", deletions.Select((_, i) => $"(persistence_id = @i{i} AND sequence_number <= @u{i})"));
+            command.CommandText = PluginTables.DeleteSnapshotsUpTo(table.Table, deletions.Count);
             for (var i = 0; i < deletions.Count; i++)
             {
                 RowMapping.Add(command, "@i" + i, deletions[i].Id);

@@ -39,9 +39,7 @@ internal static class JournalSamples
         for (var events = 0; rows.Count < count && events < count;)
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT sequence_number, manifest, message FROM journal "
-                + "WHERE persistence_id = @id AND sequence_number < @before AND deleted = FALSE AND manifest IN (@opened, @reported) "
-                + "ORDER BY sequence_number DESC LIMIT @page";
+            command.CommandText = Persistence.PluginTables.SampleEventsBefore;
             RowMapping.Add(command, "@id", persistenceId);
             RowMapping.Add(command, "@before", before);
             RowMapping.Add(command, "@opened", Opened);

@@ -7,7 +7,6 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Shared.Messages;
-using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.ReadModel;
 
@@ -15,9 +14,9 @@ namespace MemGrowth.Analytics.ReadModel;
 /// The live projection of the journal into the read model: all events (AllEvents, in journal order) from
 /// the stored offset, leak events kept, in batches, each stored with its offset in one transaction (<see cref="ReadModelStore.ApplyAsync"/>).
 /// A failure (database away, say) restarts the stream with backoff from the offset stored last, so what
-/// was stored is never read again as new and what was not is never skipped. With an <see cref="ITrendFeed"/>,
-/// each batch goes to the service trends while it is written, and commits only once they have it, so they see everything at least once (leaks
-/// projected before any projection fed them included: see <see cref="TrendBackfill"/>). Dispose to stop it.
+/// was stored is never read again as new and what was not is never skipped. It is the read model's one
+/// writer and talks to nothing else: the service trends follow the journal on their own (<see cref="Trends.TrendProjection"/>).
+/// Dispose to stop it; <see cref="DrainAsync"/> first to stop with the read model current.
 /// An event that does not read (the serializer hands it over as an <see cref="UnreadableMessage"/>), could not be
 /// a leak entity's, or does not apply is quarantined (<see cref="QuarantinedEvent"/>), logged and counted, and the
 /// offset moves past it: one bad row must not stop the projection of every event after it.
@@ -30,20 +29,16 @@ public sealed class LeakProjection : IAsyncDisposable
 
     private readonly ReadModelStore _store;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _lock = new();
-    private readonly List<(long Ordering, TaskCompletionSource Done)> _waiters = [];
+    private readonly OffsetWaiters _offset = new();
     private UniqueKillSwitch? _kill;
-    private long _offset;
 
     private readonly ActorSystem _system;
-    private readonly ITrendFeed? _trends;
     private long _quarantined;
 
-    private LeakProjection(ActorSystem system, ReadModelStore store, ITrendFeed? trends)
+    private LeakProjection(ActorSystem system, ReadModelStore store)
     {
         _system = system;
         _store = store;
-        _trends = trends;
     }
 
     /// <summary>Events this projection quarantined since it started (the quarantined_events table holds every projection's).</summary>
@@ -52,19 +47,16 @@ public sealed class LeakProjection : IAsyncDisposable
     /// <summary>Ends when the projection is stopped; faults only if it could not be run at all.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>
-    /// Starts following the journal of <paramref name="system"/> (its query.journal.sql) into <paramref name="store"/>,
-    /// feeding <paramref name="trends"/> first when given.
-    /// </summary>
-    public static LeakProjection Start(ActorSystem system, ReadModelStore store, ITrendFeed? trends = null)
+    /// <summary>Starts following the journal of <paramref name="system"/> (its query.journal.sql) into <paramref name="store"/>.</summary>
+    public static LeakProjection Start(ActorSystem system, ReadModelStore store)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(store);
-        var projection = new LeakProjection(system, store, trends);
+        var projection = new LeakProjection(system, store);
         var ct = projection._stop.Token;
         var restarts = RestartSettings.Create(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2);
         (UniqueKillSwitch kill, Task done) = RestartSource.OnFailuresWithBackoff(
-                () => Source.FromTask(StartAsync(store, trends is not null, system.Log, ct))
+                () => Source.FromTask(projection.StartAsync(ct))
                     // The read journal is made inside the stream, so that its failing to start (its constructor
                     // gives the write journal 5 s, fixed, and throws past that: seen on a loaded host) restarts
                     // the stream with backoff; made beforehand, it failed the singleton's start, and a stopped
@@ -102,51 +94,51 @@ public sealed class LeakProjection : IAsyncDisposable
     }
 
     /// <summary>The journal's SQL read journal (Akka.Persistence keeps it once made); made off the stream's threads, since its constructor blocks.</summary>
-    private static Task<SqlReadJournal> ReadJournalAsync(ActorSystem system) =>
+    internal static Task<SqlReadJournal> ReadJournalAsync(ActorSystem system) =>
         Task.Run(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier));
 
     /// <summary>
     /// Stores what the journal holds now past the stored offset, then returns how many events changed a
-    /// leak row: for a reader (`memgrowth leaks`) of a history no live projection follows. With
-    /// <paramref name="trends"/>, each batch goes to the trends first, as the live projection does, so the
-    /// offset never moves past events the trends have not seen.
+    /// leak row: one pass, for the tests and benchmarks that project a journal no live projection follows.
     /// </summary>
-    public static async Task<int> CatchUpAsync(ActorSystem system, ReadModelStore store, ITrendFeed? trends, CancellationToken ct)
+    public static async Task<int> CatchUpAsync(ActorSystem system, ReadModelStore store, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(store);
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        // Quiet: `memgrowth leaks --json` writes its answer to stdout, where Akka's logger writes too.
-        var offset = await StartAsync(store, trends is not null, null, ct).ConfigureAwait(false);
+        await store.InitializeAsync(ct).ConfigureAwait(false);
+        var offset = await store.ReadOffsetAsync(ReadModelStore.LeakProjection, ct).ConfigureAwait(false);
         return await Events(journal.CurrentAllEvents(Offset.Sequence(offset)))
             .Grouped(BatchSize)
             .SelectAsync(1, async entries =>
             {
                 var (batch, quarantined) = Split(entries);
-                if (trends is not null && batch.Count > 0)
-                {
-                    await trends.RecordAsync(batch, ct).ConfigureAwait(false);
-                }
-
-                return (await store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, null, ct).ConfigureAwait(false)).Applied;
+                return (await store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, ct).ConfigureAwait(false)).Applied;
             })
             .RunAggregate(0, (total, applied) => total + applied, system.Materializer())
             .WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Completes once everything up to <paramref name="ordering"/> in the journal is stored.</summary>
-    public Task WaitForOffsetAsync(long ordering, CancellationToken ct)
-    {
-        lock (_lock)
-        {
-            if (_offset >= ordering)
-            {
-                return Task.CompletedTask;
-            }
+    public Task WaitForOffsetAsync(long ordering, CancellationToken ct) => _offset.WaitAsync(ordering, ct);
 
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((ordering, done));
-            return done.Task.WaitAsync(ct);
+    /// <summary>
+    /// Waits (at most <paramref name="timeout"/>) until what the journal holds now is stored: for a graceful stop,
+    /// once nothing more is journaled, so the read model a stopped node leaves is current. False when the time
+    /// ran out (the next start projects the rest).
+    /// </summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            var end = await PluginTables.HighestOrderingAsync(_store.Database, _store.ConnectionString, cts.Token).ConfigureAwait(false);
+            await _offset.WaitAsync(end, cts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -161,19 +153,13 @@ public sealed class LeakProjection : IAsyncDisposable
         _stop.Dispose();
     }
 
-    /// <summary>
-    /// The tables, and the offset to start from; a projection that feeds the trends first backfills them once
-    /// when leaks were projected without them (<see cref="TrendBackfill"/>), from offset 0.
-    /// </summary>
-    private static async Task<long> StartAsync(ReadModelStore store, bool feedsTrends, ILoggingAdapter? log, CancellationToken ct)
+    /// <summary>The tables, and the offset to start from.</summary>
+    private async Task<long> StartAsync(CancellationToken ct)
     {
-        await store.InitializeAsync(ct).ConfigureAwait(false);
-        if (feedsTrends && await TrendBackfill.StartAsync(store, ct).ConfigureAwait(false))
-        {
-            log?.Warning("leak read model: leaks were projected before the service trends were fed; projecting the journal again from its start, once, to feed them (the read model's rows are unchanged)");
-        }
-
-        return await store.ReadOffsetAsync(ReadModelStore.LeakProjection, ct).ConfigureAwait(false);
+        await _store.InitializeAsync(ct).ConfigureAwait(false);
+        var offset = await _store.ReadOffsetAsync(ReadModelStore.LeakProjection, ct).ConfigureAwait(false);
+        _offset.Reached(offset);
+        return offset;
     }
 
     /// <summary>
@@ -221,29 +207,7 @@ public sealed class LeakProjection : IAsyncDisposable
     private async Task<long> ApplyAsync((List<ProjectedEvent> Events, List<QuarantinedEvent> Quarantined) entries, CancellationToken ct)
     {
         var (batch, quarantined) = entries;
-        var trends = batch.Count > 0 ? _trends : null;
-        IReadOnlyList<QuarantinedEvent> stepped;
-        // On PostgreSQL the trends take the batch while the read model writes it, and the offset commits only
-        // once both are done. SQLite has one writer at a time: the read model's open transaction would hold
-        // the trends' journal writes off until it timed out, so there the trends go first.
-        if (trends is not null && _store.Database == JournalDatabase.Sqlite)
-        {
-            await trends.RecordAsync(batch, ct).ConfigureAwait(false);
-            (_, stepped) = await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, null, ct).ConfigureAwait(false);
-            return Stored(batch, stepped);
-        }
-
-        var recorded = trends?.RecordAsync(batch, ct) ?? Task.CompletedTask;
-        try
-        {
-            (_, stepped) = await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, () => recorded, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            _ = recorded.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw;
-        }
-
+        var (_, stepped) = await _store.ApplyAsync(ReadModelStore.LeakProjection, batch, quarantined, ct).ConfigureAwait(false);
         return Stored(batch, stepped);
     }
 
@@ -258,16 +222,7 @@ public sealed class LeakProjection : IAsyncDisposable
         }
 
         var ordering = batch.Select(e => e.Ordering).Concat(quarantined.Select(q => q.Ordering)).Max();
-        lock (_lock)
-        {
-            _offset = Math.Max(_offset, ordering);
-            foreach (var waiter in _waiters.Where(w => w.Ordering <= _offset).ToList())
-            {
-                waiter.Done.TrySetResult();
-                _waiters.Remove(waiter);
-            }
-        }
-
+        _offset.Reached(ordering);
         return ordering;
     }
 }

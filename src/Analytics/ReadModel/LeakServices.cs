@@ -1,6 +1,6 @@
 namespace MemGrowth.Analytics.ReadModel;
 
-/// <summary>The service key of leaks the read model holds, by persistence id (only a leak's opening event carries it).</summary>
+/// <summary>The service key of leaks the read model holds, by persistence id (only a leak's opening event carries it); read, never written, by the trend projection.</summary>
 internal static class LeakServices
 {
     private const int IdsPerStatement = 500;
@@ -17,6 +17,11 @@ internal static class LeakServices
         }
 
         await using var connection = await store.OpenAsync(ct).ConfigureAwait(false);
+        if (!await Persistence.TableCheck.ExistsAsync(connection, null, store.Database, "leak_rows", ct).ConfigureAwait(false))
+        {
+            return services; // the read model's projection has not started yet: the trends look elsewhere
+        }
+
         foreach (var chunk in persistenceIds.Chunk(IdsPerStatement))
         {
             await using var command = connection.CreateCommand();

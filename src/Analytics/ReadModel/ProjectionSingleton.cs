@@ -15,30 +15,27 @@ public sealed class ProjectionSingleton : ReceiveActor
 {
     private readonly JournalDatabase _database;
     private readonly string _connectionString;
-    private readonly IActorRef? _trends;
     private readonly TimeSpan _retention;
     private LeakProjection? _projection;
     private HistorySweeper? _sweeper;
 
-    public ProjectionSingleton(JournalDatabase database, string connectionString, IActorRef? trends, TimeSpan retention)
+    public ProjectionSingleton(JournalDatabase database, string connectionString, TimeSpan retention)
     {
         _database = database;
         _connectionString = connectionString;
-        _trends = trends;
         _retention = retention;
     }
 
-    /// <param name="trends">The trend entities' shard region on this node, fed each batch first; null for no trends.</param>
     /// <param name="retention">How long the history keeps a closed leak (<see cref="HistoryRetention.Default"/> unless given).</param>
-    public static Props Props(JournalDatabase database, string connectionString, IActorRef? trends = null, TimeSpan? retention = null)
+    public static Props Props(JournalDatabase database, string connectionString, TimeSpan? retention = null)
     {
         var keep = retention ?? HistoryRetention.Default;
-        return Akka.Actor.Props.Create(() => new ProjectionSingleton(database, connectionString, trends, keep));
+        return Akka.Actor.Props.Create(() => new ProjectionSingleton(database, connectionString, keep));
     }
 
     protected override void PreStart()
     {
-        _projection = LeakReadModel.Start(Context.System, _database, _connectionString, _trends);
+        _projection = LeakReadModel.Start(Context.System, _database, _connectionString);
         _sweeper = HistorySweeper.Start(new ReadModelStore(_database, _connectionString), _retention, Context.System.Log);
     }
 

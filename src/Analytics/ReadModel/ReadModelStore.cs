@@ -22,17 +22,6 @@ public sealed class ReadModelStore
     /// <summary>The offset row of the projection of the journal's leak events.</summary>
     public const string LeakProjection = "leaks";
 
-    /// <summary>
-    /// The row that says the leak projection feeds the service trends on this database (its ordering: how far
-    /// leaks had been projected without them); see <see cref="TrendBackfill"/>.
-    /// </summary>
-    /// <remarks>
-    /// "trends-v2" since the trends' events moved to a table of their own: a database whose trends were fed
-    /// with their events in the leak journal's table replays once more, which restores what those events held
-    /// past the trends' last snapshots.
-    /// </remarks>
-    public const string TrendsMarker = "trends-v2";
-
     private const int MaxAttempts = 5;
 
     /// <summary>The advisory lock class (with the schema's hash) that serializes <see cref="InitializeAsync"/> on PostgreSQL ("mgrm" in ASCII).</summary>
@@ -52,8 +41,8 @@ public sealed class ReadModelStore
     /// <summary>Creates the tables and indexes that are missing; safe to run on every start.</summary>
     /// <remarks>
     /// A schema that is complete is left alone: on PostgreSQL even <c>CREATE INDEX IF NOT EXISTS</c> takes a
-    /// SHARE lock on its table, which waits for every open write to it (a live projection's batch waiting on
-    /// the trends' journal), and everything initializing behind it would wait too.
+    /// SHARE lock on its table, which waits for every open write to it (a live projection's batch), and
+    /// everything initializing behind it would wait too.
     /// </remarks>
     public async Task InitializeAsync(CancellationToken ct)
     {
@@ -94,20 +83,7 @@ public sealed class ReadModelStore
     /// <summary>Whether every table and index of <see cref="ReadModelSchema"/> is there and no table it drops is.</summary>
     private async Task<bool> IsCompleteAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = Database == JournalDatabase.PostgreSql
-            ? "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
-            : "SELECT name FROM sqlite_master";
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                present.Add(reader.GetString(0));
-            }
-        }
-
+        var present = await TableCheck.NamesAsync(connection, transaction, Database, ct).ConfigureAwait(false);
         return ReadModelSchema.Created.All(present.Contains) && !ReadModelSchema.Dropped.Any(present.Contains);
     }
 
@@ -120,6 +96,10 @@ public sealed class ReadModelStore
         RowMapping.Add(command, "@projection", projection);
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
+
+    /// <summary>How many leak journal events the read model has not taken in yet (past its projection's stored offset).</summary>
+    public async Task<long> EventsBehindAsync(CancellationToken ct) =>
+        await PluginTables.EventsAfterAsync(Database, ConnectionString, await ReadOffsetAsync(LeakProjection, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
     /// <summary>How many journal events the projections set aside as unreadable or impossible (table quarantined_events).</summary>
     public async Task<long> CountQuarantinedAsync(CancellationToken ct)
@@ -134,20 +114,17 @@ public sealed class ReadModelStore
     /// Stores a batch of events and moves the projection's offset to its last ordering, in one
     /// transaction. Events stored already change nothing. Returns how many events changed a leak row.
     /// </summary>
-    public Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct) => ApplyAsync(projection, batch, null, ct);
-
-    /// <param name="beforeCommit">Awaited after the batch is written and before it commits (work that must be done before the offset moves); its failure rolls the batch back.</param>
-    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, Func<Task>? beforeCommit, CancellationToken ct) =>
-        (await ApplyAsync(projection, batch, [], beforeCommit, ct).ConfigureAwait(false)).Applied;
+    public async Task<int> ApplyAsync(string projection, IReadOnlyList<ProjectedEvent> batch, CancellationToken ct) =>
+        (await ApplyAsync(projection, batch, [], ct).ConfigureAwait(false)).Applied;
 
     /// <summary>
     /// Stores a batch of events, and the quarantine of the events stepped over among them
     /// (<paramref name="quarantined"/>, and each event whose applying throws), and moves the offset past all of
     /// them, in one transaction. Returns how many events changed a leak row, and every event quarantined.
     /// </summary>
-    /// <param name="beforeCommit">Awaited after the batch is written and before it commits; its failure rolls the batch back.</param>
+    /// <remarks>It waits on nothing but its own database: nothing else (the service trends included) is done inside its transaction.</remarks>
     public async Task<(int Applied, IReadOnlyList<QuarantinedEvent> Quarantined)> ApplyAsync(
-        string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyList<QuarantinedEvent> quarantined, Func<Task>? beforeCommit, CancellationToken ct)
+        string projection, IReadOnlyList<ProjectedEvent> batch, IReadOnlyList<QuarantinedEvent> quarantined, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(quarantined);
@@ -164,11 +141,6 @@ public sealed class ReadModelStore
             var (applied, writes) = await TryApplyAsync(Database, connection, transaction, projection, batch, failed, KnownRows(batch), ct).ConfigureAwait(false);
             if (applied is { } count)
             {
-                if (beforeCommit is not null)
-                {
-                    await beforeCommit().ConfigureAwait(false);
-                }
-
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 Remember(writes);
                 return (count, failed);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using MemGrowth.Analytics.Leaks;
 using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
+using MemGrowth.Analytics.Trends;
 using MemGrowth.Shared.Settings;
 
 namespace MemGrowth.Analytics.Retention;
@@ -29,7 +30,8 @@ public sealed record PruneResult(int Leaks, long JournalRows, long Snapshots, lo
 /// trends keep counting them (<see cref="Trends.ServiceTrend.Retain"/>).
 /// </summary>
 /// <remarks>
-/// Only a leak whose every journal event the projection has stored (so its trend has it too) and whose row
+/// Only a leak whose every journal event both projections have taken in (the read model's and the trends', each
+/// with its own offset: the lower one counts) and whose row
 /// has applied them all is forgotten: one with an event still to project (it just reopened) waits. Like
 /// Akka.Persistence.Sql's own DeleteMessagesTo, the leak's last journal row stays, marked deleted (a
 /// resolve or end event: no samples), so its entity's sequence numbers go on from there: should the
@@ -56,10 +58,13 @@ public sealed class HistoryPruner
     public async Task<PruneResult> PruneAsync(DateTimeOffset closedBefore, CancellationToken ct)
     {
         var total = PruneResult.None;
-        var projected = await _store.ReadOffsetAsync(ReadModelStore.LeakProjection, ct).ConfigureAwait(false);
+        // The trends count a leak they were fed until their own retention drops it: one they have not seen yet must stay.
+        var projected = Math.Min(
+            await _store.ReadOffsetAsync(ReadModelStore.LeakProjection, ct).ConfigureAwait(false),
+            await TrendOffset.ReadAsync(_store.Database, _store.ConnectionString, ct).ConfigureAwait(false));
         if (projected == 0)
         {
-            return total; // nothing projected yet, or a backfill starting over: nothing is known to be safe
+            return total; // nothing projected yet by one of them: nothing is known to be safe
         }
 
         // Keyset over (last_seen, persistence_id): a leak left for now (an event to project) is not met again.
@@ -114,7 +119,7 @@ public sealed class HistoryPruner
         await using (var select = Command(connection, transaction, $"""
             SELECT r.persistence_id, r.last_sequence_nr FROM leak_rows r
             WHERE r.persistence_id IN ({list}) AND r.status IN ({Closed}) AND r.last_seen < @before
-              AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.persistence_id = r.persistence_id AND (j.sequence_number > r.last_sequence_nr OR j.ordering > @projected))
+              AND NOT {PluginTables.EventsPast("r", "@projected")}
             """))
         {
             for (var i = 0; i < ids.Count; i++)
@@ -149,27 +154,15 @@ public sealed class HistoryPruner
         }
 
         var reports = await RunAsync($"DELETE FROM leak_reports WHERE persistence_id IN ({leaks})").ConfigureAwait(false);
-        var snapshots = await TableExistsAsync(connection, transaction, "snapshot", ct).ConfigureAwait(false)
-            ? await RunAsync($"DELETE FROM snapshot WHERE persistence_id IN ({leaks})").ConfigureAwait(false)
+        var snapshots = await TableCheck.ExistsAsync(connection, transaction, _store.Database, PluginTables.Snapshot, ct).ConfigureAwait(false)
+            ? await RunAsync(PluginTables.DeleteSnapshotsOf(leaks)).ConfigureAwait(false)
             : 0;
 
         // All but each leak's last event, which stays, marked deleted (no recovery replays it): its sequence number.
-        var events = await RunAsync($"""
-            DELETE FROM journal WHERE persistence_id IN ({leaks})
-              AND sequence_number < (SELECT r.last_sequence_nr FROM leak_rows r WHERE r.persistence_id = journal.persistence_id)
-            """).ConfigureAwait(false);
-        await RunAsync($"UPDATE journal SET deleted = TRUE WHERE persistence_id IN ({leaks}) AND deleted = FALSE").ConfigureAwait(false);
+        var events = await RunAsync(PluginTables.DeleteEventsBeforeLastProjected(leaks)).ConfigureAwait(false);
+        await RunAsync(PluginTables.MarkDeleted(leaks)).ConfigureAwait(false);
         var rows = await RunAsync($"DELETE FROM leak_rows WHERE persistence_id IN ({leaks})").ConfigureAwait(false);
         return new PruneResult((int)rows, events, snapshots, reports);
-    }
-
-    private async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, string table, CancellationToken ct)
-    {
-        await using var command = Command(connection, transaction, _store.Database == JournalDatabase.PostgreSql
-            ? "SELECT to_regclass(@table) IS NOT NULL"
-            : "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = @table)");
-        RowMapping.Add(command, "@table", table);
-        return Convert.ToBoolean(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)

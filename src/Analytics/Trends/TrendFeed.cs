@@ -6,13 +6,15 @@ using MemGrowth.Shared.Messages;
 namespace MemGrowth.Analytics.Trends;
 
 /// <summary>
-/// Feeds the projection's batches to the trend entities (a shard region, its proxy, or a standalone
-/// <see cref="TrendRegion"/>): each service's events, in journal order, asked of its entity in chunks of at
-/// most <see cref="MaxEventsPerMessage"/>, services in parallel (at most <see cref="Parallelism"/> at once). The
-/// service of a leak is its <see cref="LeakOpened"/>'s when the batch holds it, else its read-model row's
-/// (remembered for the next batches: a leak's service never changes).
-/// An unanswered ask fails the batch (the projection sends it again); events of a leak the read model never
-/// saw opened are left out (a trend would ignore them), and the samples events carry are left out (a trend reads none).
+/// Feeds the <see cref="TrendProjection"/>'s batches to the trend entities (a shard region, its proxy, or a
+/// standalone <see cref="TrendRegion"/>): each service's events, in journal order, asked of its entity in chunks
+/// of at most <see cref="MaxEventsPerMessage"/>, services in parallel (at most <see cref="Parallelism"/> at once).
+/// The service of a leak is its <see cref="LeakOpened"/>'s when the batch holds it, else its read-model row's
+/// when the read model has it, else the opening event's in the journal (<see cref="ServicesOf"/>: the trends
+/// may be ahead of the read model); it is remembered for the next batches (a leak's service never changes).
+/// An unanswered ask fails the batch (the projection sends it again); events of a leak whose opening is found
+/// nowhere (forgotten by the retention) are left out (a trend would ignore them), and so are the samples
+/// events carry (a trend reads none).
 /// </summary>
 public sealed class TrendFeed : ITrendFeed
 {
@@ -31,15 +33,21 @@ public sealed class TrendFeed : ITrendFeed
     private readonly IActorRef _trends;
     private readonly ReadModelStore _store;
     private readonly TimeSpan _timeout;
+    private readonly ServicesOf? _opened;
 
-    public TrendFeed(IActorRef trends, ReadModelStore store, TimeSpan? timeout = null)
+    /// <param name="opened">Finds the service of leaks neither the batch nor the read model says; null for none.</param>
+    public TrendFeed(IActorRef trends, ReadModelStore store, TimeSpan? timeout = null, ServicesOf? opened = null)
     {
         ArgumentNullException.ThrowIfNull(trends);
         ArgumentNullException.ThrowIfNull(store);
         _trends = trends;
         _store = store;
         _timeout = timeout ?? DefaultTimeout;
+        _opened = opened;
     }
+
+    /// <summary>The service of each of the leaks (by persistence id) it can tell; the others are left out.</summary>
+    public delegate Task<IReadOnlyDictionary<string, string>> ServicesOf(IReadOnlyList<string> persistenceIds, CancellationToken ct);
 
     /// <summary>
     /// The event as a trend journals it: a trend reads no samples, and they were most of each event's bytes
@@ -98,6 +106,14 @@ public sealed class TrendFeed : ITrendFeed
         foreach (var (id, service) in await LeakServices.ReadAsync(_store, unknown, ct).ConfigureAwait(false))
         {
             services[id] = service;
+        }
+
+        if (_opened is not null && unknown.Where(id => !services.ContainsKey(id)).ToList() is { Count: > 0 } unseen)
+        {
+            foreach (var (id, service) in await _opened(unseen, ct).ConfigureAwait(false))
+            {
+                services[id] = service;
+            }
         }
 
         if (_remembered.Count + services.Count > MaxRemembered)

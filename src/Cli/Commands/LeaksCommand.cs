@@ -1,23 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Akka.Actor;
-using Akka.Configuration;
 using MemGrowth.Analytics.Api;
 using MemGrowth.Analytics.History;
 using MemGrowth.Analytics.Leaks;
-using MemGrowth.Analytics.Persistence;
 using MemGrowth.Analytics.ReadModel;
-using MemGrowth.Analytics.Trends;
 using MemGrowth.NodeAgent.Agent;
-using MemGrowth.Shared.Messages;
 using MemGrowth.Shared.Settings;
 using Microsoft.Data.Sqlite;
 using static MemGrowth.Cli.Commands.OptionParsers;
 
 namespace MemGrowth.Cli.Commands;
 
-/// <summary>`memgrowth leaks`: the standalone node's leak history, read from its read model, filtered, newest (last seen) first.</summary>
+/// <summary>
+/// `memgrowth leaks`: the standalone node's leak history, filtered, newest (last seen) first: from the running
+/// node's API when one answers, else from its read model, read-only. It never writes the history.
+/// </summary>
 internal sealed class LeaksCommand : VerbCommand<LeaksOptions>
 {
     /// <summary>Where to look when neither --data-dir nor the configuration names a history.</summary>
@@ -61,41 +59,47 @@ internal sealed class LeaksCommand : VerbCommand<LeaksOptions>
 
     protected override Task<int> RunAsync(LeaksOptions settings, ParseResult result, CancellationToken ct) => ListAsync(settings, Console.Out, ct);
 
+    /// <summary>How long the running node's API has to answer before the database is read instead.</summary>
+    private static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Never writes: asks the node running on the data directory over its API (api.address there) when one
+    /// answers, else reads the read model from a read-only connection, saying when it is behind its journal.
+    /// </summary>
     /// <returns>0, or 1 when there is no history at the data directory.</returns>
     public static async Task<int> ListAsync(LeaksOptions options, TextWriter stdout, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var database = DataDirectory.DatabasePath(options.DataDir);
-        if (!DataDirectory.RequireReadable(options.DataDir))
+        var leaks = ApiAddressFile.Read(options.DataDir) is { } api ? await AskAsync(api, options, ct).ConfigureAwait(false) : null;
+        var readable = DataDirectory.RequireReadable(options.DataDir);
+        if (leaks is null && !readable)
         {
             await Console.Error.WriteLineAsync($"memgrowth leaks: no history at {database}: `memgrowth run` keeps it there (--data-dir)").ConfigureAwait(false);
             return 1;
         }
 
-        // A running node's live projection keeps the read model current (within a couple of seconds). With
-        // none running, bring it up to date with what the journal holds past its stored offset, feeding the
-        // service trends on the way as the node would, then answer from its tables.
-        var connectionString = $"Data Source={database}";
-        var store = new ReadModelStore(JournalDatabase.Sqlite, connectionString);
-        IReadOnlyList<LeakRow> leaks;
-        long quarantined;
-        try
+        long quarantined = 0;
+        if (readable)
         {
-            using (var held = TryLock(options.DataDir))
+            var store = new ReadModelStore(JournalDatabase.Sqlite, ReadOnly(database));
+            try
             {
-                if (held is not null)
+                if (leaks is null)
                 {
-                    await CatchUpAsync(store, connectionString, options.HistoryRetention, ct).ConfigureAwait(false);
+                    leaks = [.. (await new LeakQuery(store).ListAsync(options.ToFilter(DateTimeOffset.UtcNow), ct).ConfigureAwait(false)).Select(LeakJson.Of)];
+                    await SayIfBehindAsync(store, ct).ConfigureAwait(false);
                 }
-            }
 
-            leaks = await new LeakQuery(store).ListAsync(options.ToFilter(DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
-            quarantined = await CountQuarantinedAsync(store, ct).ConfigureAwait(false);
+                quarantined = await CountQuarantinedAsync(store, ct).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+            {
+                throw DataDirectory.Unreadable(database, e);
+            }
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
-        {
-            throw DataDirectory.Unreadable(database, e);
-        }
-        foreach (var leak in leaks)
+
+        foreach (var leak in leaks!)
         {
             await stdout.WriteLineAsync(options.Json ? JsonLine(leak) : TextLine(leak)).ConfigureAwait(false);
         }
@@ -115,7 +119,59 @@ internal sealed class LeaksCommand : VerbCommand<LeaksOptions>
         return 0;
     }
 
-    // A history a node of an older build keeps (running, so not brought up to date here) has no such table.
+    /// <summary>A connection that cannot write, whatever the code behind it does.</summary>
+    public static string ReadOnly(string database) => new SqliteConnectionStringBuilder
+    {
+        DataSource = database,
+        Mode = SqliteOpenMode.ReadOnly,
+        Pooling = false,
+    }.ToString();
+
+    /// <summary>The node's answer, or null when nobody answers there as the history API (a node that crashed left its address).</summary>
+    private static async Task<List<LeakJson>?> AskAsync(Uri api, LeaksOptions options, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = api, Timeout = ApiTimeout };
+        try
+        {
+            using var response = await http.GetAsync(new Uri(options.ToQuery(), UriKind.Relative), ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<List<LeakJson>>(body, ApiJson.Options, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One line on stderr when the read model has not taken in all the journal holds: a node stopped without
+    /// draining it (a crash; its next start catches it up), or a running node without an API that is about to.
+    /// </summary>
+    private static async Task SayIfBehindAsync(ReadModelStore store, CancellationToken ct)
+    {
+        long behind;
+        try
+        {
+            behind = await store.EventsBehindAsync(ct).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1)
+        {
+            return; // no read model yet (a history a node never projected): nothing listed, and nothing to say
+        }
+
+        if (behind > 0)
+        {
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"memgrowth leaks: the history may be behind: {behind} journal events are not in its read model yet (the node catches them up while it runs, or at its next start after a crash)")).ConfigureAwait(false);
+        }
+    }
+
+    // A history a node of an older build keeps has no such table.
     private static async Task<long> CountQuarantinedAsync(ReadModelStore store, CancellationToken ct)
     {
         try
@@ -128,41 +184,8 @@ internal sealed class LeaksCommand : VerbCommand<LeaksOptions>
         }
     }
 
-    private static HistoryLock? TryLock(string dataDir)
-    {
-        try
-        {
-            return HistoryLock.TryAcquire(dataDir, out _);
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            return null; // a reader without write access (or space) lists what is stored
-        }
-    }
+    private static string JsonLine(LeakJson l) => JsonSerializer.Serialize(l, ApiJson.Options);
 
-    private static async Task CatchUpAsync(ReadModelStore store, string connectionString, TimeSpan retention, CancellationToken ct)
-    {
-        JournalUpgrade.AddTagsColumn(JournalDatabase.Sqlite, connectionString);
-        var config = ConfigurationFactory.ParseString(MessageSerializer.Config + "\nakka.loglevel = WARNING")
-            .WithFallback(JournalConfig.Load(JournalDatabase.Sqlite, connectionString));
-        using var system = ActorSystem.Create("memgrowth-leaks", config);
-        try
-        {
-            var trends = system.ActorOf(TrendRegion.Props(retention), "trends");
-            await LeakProjection.CatchUpAsync(system, store, new TrendFeed(trends, store), ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is SqliteException or AskTimeoutException)
-        {
-            await Console.Error.WriteLineAsync($"memgrowth leaks: cannot bring the history up to date ({e.Message}): listing it as last stored").ConfigureAwait(false);
-        }
-        finally
-        {
-            await system.Terminate().ConfigureAwait(false);
-        }
-    }
-
-    private static string JsonLine(LeakRow l) => JsonSerializer.Serialize(LeakJson.Of(l), ApiJson.Options);
-
-    private static string TextLine(LeakRow l) => string.Create(CultureInfo.InvariantCulture,
-        $"{l.Latest.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  {l.Status.ToString().ToLowerInvariant(),-10} {l.Leak.Host}/{l.Leak.Pid} {l.Comm,-16} {l.Latest.Pattern.ToString().ToLowerInvariant(),-12} {l.Latest.BytesPerSecond / 1048576.0,9:0.000} MiB/s  since {l.GrowthStarted.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  service {l.Service}");
+    private static string TextLine(LeakJson l) => string.Create(CultureInfo.InvariantCulture,
+        $"{l.LastReport.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  {l.Status.ToString().ToLowerInvariant(),-10} {l.Host}/{l.Pid} {l.Comm,-16} {l.Pattern.ToString().ToLowerInvariant(),-12} {l.GrowthBytesPerSec / 1048576.0,9:0.000} MiB/s  since {l.GrowthStarted.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  service {l.Service}");
 }

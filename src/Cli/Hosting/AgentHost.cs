@@ -58,6 +58,7 @@ internal sealed class AgentHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _statusLoop;
     private LeakProjection? _projection;
+    private TrendProjection? _trendProjection;
     private HistorySweeper? _sweeper;
     private FleetLink? _fleetLink;
     private HistoryLock? _historyLock;
@@ -67,6 +68,9 @@ internal sealed class AgentHost : IAsyncDisposable
 
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
     private const long StandaloneOutboxBytes = 64L << 20;
+
+    /// <summary>How long a stop waits for the projections to take in what is journaled (a few batches at most).</summary>
+    private static readonly TimeSpan ProjectionDrain = TimeSpan.FromSeconds(10);
 
     private AgentHost(AgentOptions options, ILoggerFactory loggers, IMemorySource source, IHostProcesses processes, HistoryLock? historyLock, IHost akka)
     {
@@ -93,7 +97,8 @@ internal sealed class AgentHost : IAsyncDisposable
             StartReadJournal(dir);
             var trends = registry.Get<TrendRegionKey>();
             _trendQuery = new TrendQuery(trends);
-            _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), trends);
+            _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir));
+            _trendProjection = TrendProjection.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), trends);
             _sweeper = HistorySweeper.Start(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _options.HistoryRetention, _system.Log);
         }
 
@@ -202,6 +207,7 @@ internal sealed class AgentHost : IAsyncDisposable
             _api = await HistoryApi.StartAsync(
                 new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trendQuery, endpoint.Bind, endpoint.Port, _options.HistoryRetention, ct)
                 .ConfigureAwait(false);
+            ApiAddressFile.Write(dir, _api.Address); // for `memgrowth leaks` on this directory: ask the node, never write
         }
         catch (HistoryApiException e)
         {
@@ -299,6 +305,11 @@ internal sealed class AgentHost : IAsyncDisposable
         await DrainOutboxAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         if (_api is not null)
         {
+            if (_options.DataDir is { } dataDir)
+            {
+                ApiAddressFile.Remove(dataDir, _api.Address);
+            }
+
             await _api.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -307,9 +318,18 @@ internal sealed class AgentHost : IAsyncDisposable
             await _sweeper.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Delivered detections are journaled by now: both projections take them in before they stop, so the
+        // read model a stopped node leaves is current (`memgrowth leaks` reads it without catching up).
+        await DrainAsync(_projection?.DrainAsync(ProjectionDrain), "leak read model").ConfigureAwait(false);
+        await DrainAsync(_trendProjection?.DrainAsync(ProjectionDrain), "service trends").ConfigureAwait(false);
         if (_projection is not null)
         {
             await _projection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_trendProjection is not null)
+        {
+            await _trendProjection.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_fleetLink is not null)
@@ -328,6 +348,14 @@ internal sealed class AgentHost : IAsyncDisposable
         if (_options.StatusFile is { } path && File.Exists(path))
         {
             File.Delete(path);
+        }
+    }
+
+    private async Task DrainAsync(Task<bool>? drained, string what)
+    {
+        if (drained is not null && !await drained.ConfigureAwait(false))
+        {
+            _logger.LogWarning("stopping with the {What} behind the journal: the next start catches it up", what);
         }
     }
 

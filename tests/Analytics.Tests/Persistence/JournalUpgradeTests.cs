@@ -56,7 +56,7 @@ public sealed class JournalUpgradeTests
             Assert.Equal(["leak"], database.JournaledTags(LeakEntity.PersistenceIdOf(_new)));
 
             var store = new ReadModelStore(kind, database.ConnectionString);
-            await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+            await LeakProjection.CatchUpAsync(system, store, cts.Token);
             var query = new LeakQuery(store);
             var oldLeak = await query.GetAsync(_old, LeakQuery.DefaultReports, cts.Token);
             Assert.Equal(LeakStatus.Exited, oldLeak!.Leak.Status);

@@ -54,7 +54,7 @@ public sealed class LeakProjectionTests
 
         // The whole journal again, from the start: nothing changes, nothing doubles.
         database.Execute("UPDATE read_model_offsets SET ordering = 0");
-        var applied = await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+        var applied = await LeakProjection.CatchUpAsync(system, store, cts.Token);
 
         Assert.Equal(0, applied);
         await AssertRowsAsync();
@@ -96,12 +96,12 @@ public sealed class LeakProjectionTests
         using var system = Start(database);
         var second = system.ActorOf(LeakEntity.Props(_second));
         await Tell(second, Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6) with { Samples = Detections.Samples(1, 5) });
-        await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+        await LeakProjection.CatchUpAsync(system, store, cts.Token);
 
         // Journaled, not projected: its report is not in the read model yet, so neither are its samples.
         await Tell(second, Detections.Of(_second, DetectionKind.GrowthUpdated, 9, 0.6) with { Samples = Detections.Samples(6, 9) });
         var before = (await new LeakQuery(store).GetAsync(_second, 10, 1000, cts.Token))!;
-        await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+        await LeakProjection.CatchUpAsync(system, store, cts.Token);
         var after = (await new LeakQuery(store).GetAsync(_second, 10, 1000, cts.Token))!;
 
         Assert.Equal((1, 5), (before.Reports.Count, before.Samples.Count));
@@ -124,7 +124,7 @@ public sealed class LeakProjectionTests
         // 150 reports of two samples each: more events than one page holds.
         await Tell(second, [.. Enumerable.Range(0, 150).Select(i =>
             Detections.Of(_second, i == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated, (2 * i) + 1, 0.6) with { Samples = Detections.Samples(2 * i, (2 * i) + 1) })]);
-        await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+        await LeakProjection.CatchUpAsync(system, store, cts.Token);
         var query = new LeakQuery(store);
 
         var newest = (await query.GetAsync(_second, 0, 251, cts.Token))!.Samples;
@@ -153,12 +153,12 @@ public sealed class LeakProjectionTests
                 await Tell(entity, Detections.Of(_first, i == 0 ? DetectionKind.GrowthDetected : DetectionKind.GrowthUpdated, i, 0.7));
                 if (i % 10 == 5)
                 {
-                    await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+                    await LeakProjection.CatchUpAsync(system, store, cts.Token);
                 }
             }
 
             await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
-            await LeakProjection.CatchUpAsync(system, store, null, cts.Token);
+            await LeakProjection.CatchUpAsync(system, store, cts.Token);
         }
 
         var leak = await new LeakQuery(store).GetAsync(_first, 1000, cts.Token);

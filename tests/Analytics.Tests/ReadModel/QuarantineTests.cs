@@ -67,7 +67,7 @@ public sealed class QuarantineTests
 
         // The whole journal again (what `memgrowth leaks` runs): the same rows, the quarantine unchanged.
         database.Execute("UPDATE read_model_offsets SET ordering = 0");
-        Assert.Equal(0, await LeakProjection.CatchUpAsync(system, store, null, cts.Token));
+        Assert.Equal(0, await LeakProjection.CatchUpAsync(system, store, cts.Token));
         Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM leak_rows"));
         Assert.Equal(3, Quarantined(database).Count);
         Assert.Equal(3, await store.CountQuarantinedAsync(cts.Token));

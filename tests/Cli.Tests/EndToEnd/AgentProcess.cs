@@ -100,6 +100,26 @@ public sealed class AgentProcess : IDisposable
         return null;
     }
 
+    /// <summary>SIGTERM, as systemd stops it, and the wait for its exit (0).</summary>
+    public void Stop(TimeSpan timeout)
+    {
+        if (MemGrowth.NodeAgent.Probe.Native.Libc.Kill(_agent.Id, 15) != 0)
+        {
+            throw new InvalidOperationException($"cannot signal the agent (pid {_agent.Id})");
+        }
+
+        var stderr = _agent.StandardError.ReadToEndAsync();
+        if (!_agent.WaitForExit(timeout))
+        {
+            throw new InvalidOperationException($"the agent did not stop within {timeout.TotalSeconds} s of SIGTERM");
+        }
+
+        if (_agent.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the agent exited {_agent.ExitCode} on SIGTERM: {stderr.Result}");
+        }
+    }
+
     public void Dispose()
     {
         if (!_agent.HasExited)

@@ -11,8 +11,10 @@ namespace MemGrowth.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// The standalone node's leak history: `memgrowth run` journals what it detects into SQLite under its data
-/// directory, and `memgrowth leaks` lists it, including after the agent was killed and started again; the
-/// samples behind its reports are the process's RSS as /proc showed it meanwhile.
+/// directory, and `memgrowth leaks` lists it: from the node's API while it runs, from its read model (read
+/// only) when it does not, including after the agent was killed, and after it was started again; the samples
+/// behind its reports are the process's RSS as /proc showed it meanwhile. A graceful stop leaves the read model
+/// current, and `memgrowth leaks` on the stopped node's directory changes nothing there.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class HistoryEndToEndTests : IDisposable
@@ -21,6 +23,10 @@ public sealed class HistoryEndToEndTests : IDisposable
 
     /// <summary>How far a sample's RSS may lie outside what /proc showed just before and after it (the probe's minimum delta, clock skew).</summary>
     private const long RssTolerance = 2 << 20;
+
+    private string Database => Path.Combine(_history, "memgrowth.db");
+
+    private string ApiAddress => Path.Combine(_history, "api.address");
 
     [Fact]
     public async Task A_detected_leak_is_listed_by_memgrowth_leaks_and_survives_an_agent_restart()
@@ -37,11 +43,19 @@ public sealed class HistoryEndToEndTests : IDisposable
             observed = await watching;
             Assert.NotNull(agent.WaitFor(l => Is(l, "process_exited", pid), TimeSpan.FromSeconds(30)));
 
+            // While the node runs, `memgrowth leaks` asks its API, whose address it left in the data directory.
+            Assert.Equal(agent.ApiUrl, File.ReadAllText(ApiAddress).Trim().TrimEnd('/'));
+
             // The entity journals asynchronously: ask the history until it has the exit too.
             Assert.True(Poll(() => Leak(pid)?.GetProperty("status").GetString() == "exited", TimeSpan.FromSeconds(15)), "memgrowth leaks never listed the exited leak");
         }
 
-        // Killed (SIGKILL) and started again on the same data directory: the history is still there.
+        // Killed (SIGKILL): its address is left behind with nobody answering there, and `memgrowth leaks` reads the
+        // read model instead, which the live projection had brought up to the exit.
+        Assert.True(File.Exists(ApiAddress));
+        Assert.Equal("exited", Leak(pid)?.GetProperty("status").GetString());
+
+        // Started again on the same data directory: the history is still there.
         using (new AgentProcess(_history))
         {
             var leak = Leak(pid);
@@ -51,12 +65,75 @@ public sealed class HistoryEndToEndTests : IDisposable
             Assert.Equal("linear", leak.Value.GetProperty("pattern").GetString());
             Assert.InRange(leak.Value.GetProperty("growth_bytes_per_sec").GetDouble(), 1.8 * 1048576, 2.2 * 1048576);
 
-            // `memgrowth leaks` brought the read model up to date: the samples behind the reports are there.
-            var store = new ReadModelStore(JournalDatabase.Sqlite, $"Data Source={Path.Combine(_history, "memgrowth.db")}");
+            // The samples behind the reports are there.
+            var store = new ReadModelStore(JournalDatabase.Sqlite, $"Data Source={Database};Mode=ReadOnly");
             var detail = await new LeakQuery(store).GetAsync(LeakId.Parse(leak.Value.GetProperty("id").GetString()!), LeakQuery.DefaultReports, LeakQuery.DefaultSamples, CancellationToken.None);
             AssertSamplesMatch(detail!, observed);
         }
     }
+
+    [Fact]
+    public void A_graceful_stop_leaves_the_read_model_current_and_memgrowth_leaks_changes_nothing_of_the_history()
+    {
+        int pid;
+        using (var agent = new AgentProcess(_history))
+        {
+            using var grower = AgentProcess.StartMemgrowth("grow", "--pattern", "linear", "--rate", "2", "--duration", "8");
+            pid = grower.Id;
+            Assert.NotNull(agent.WaitFor(l => Is(l, "growth_detected", pid), TimeSpan.FromSeconds(30)));
+            grower.WaitForExit();
+            Assert.NotNull(agent.WaitFor(l => Is(l, "process_exited", pid), TimeSpan.FromSeconds(30)));
+
+            // Stopped as soon as the exit is journaled (the read model, which polls the journal each second, may
+            // not have it yet): the stop's outbox drain is bounded, the projection's drain is what is tested.
+            Assert.True(Poll(() => JournaledEnds(pid) > 0, TimeSpan.FromSeconds(30)), "the leak's exit was never journaled");
+            agent.Stop(TimeSpan.FromSeconds(60));
+        }
+
+        Assert.False(File.Exists(ApiAddress)); // a node stopped gracefully takes its address with it
+        var before = History();
+
+        var (leaks, stderr) = Leaks();
+
+        Assert.DoesNotContain("behind", stderr, StringComparison.Ordinal); // the read model has every journaled event
+        var leak = Assert.Single(leaks, l => l.GetProperty("pid").GetInt32() == pid);
+        Assert.Equal("exited", leak.GetProperty("status").GetString());
+        Assert.Equal(before, History());
+    }
+
+    /// <summary>The exits journaled for the process (read-only, beside the running node).</summary>
+    private long JournaledEnds(int pid)
+    {
+        if (!File.Exists(Database))
+        {
+            return 0;
+        }
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE manifest = @manifest AND persistence_id LIKE @pid";
+        command.Parameters.AddWithValue("@manifest", MessageSerializer.ManifestFor(typeof(LeakEnded)));
+        command.Parameters.AddWithValue("@pid", string.Create(CultureInfo.InvariantCulture, $"leak-%/{pid}/%"));
+        try
+        {
+            return (long)command.ExecuteScalar()!;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 1 or 5)
+        {
+            return 0; // no journal table yet, or the node holds it this instant
+        }
+    }
+
+    /// <summary>Each file of the data directory SQLite keeps the history in, with its length, last write and a hash of its bytes.</summary>
+    private List<string> History() =>
+    [
+        .. Directory.GetFiles(_history)
+            .Where(f => Path.GetFileName(f).StartsWith("memgrowth.db", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(f => string.Create(CultureInfo.InvariantCulture,
+                $"{Path.GetFileName(f)} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")),
+    ];
 
     /// <summary>Each sample's RSS lies between what /proc showed just before and just after it (within tolerance).</summary>
     private static void AssertSamplesMatch(LeakDetail detail, List<(DateTimeOffset Time, long Rss)> observed)
@@ -118,22 +195,17 @@ public sealed class HistoryEndToEndTests : IDisposable
     private static bool Is(JsonElement line, string type, int pid) =>
         line.GetProperty("type").GetString() == type && line.TryGetProperty("pid", out var p) && p.GetInt32() == pid;
 
-    private JsonElement? Leak(int pid)
+    private JsonElement? Leak(int pid) => Leaks().Leaks.Cast<JsonElement?>().FirstOrDefault(l => l!.Value.GetProperty("pid").GetInt32() == pid);
+
+    /// <summary>`memgrowth leaks --json` on the data directory: its leaks, and what it said on stderr.</summary>
+    private (List<JsonElement> Leaks, string Stderr) Leaks()
     {
         using var leaks = AgentProcess.StartMemgrowth("leaks", "--data-dir", _history, "--json");
+        var stderr = leaks.StandardError.ReadToEndAsync();
         var lines = leaks.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         leaks.WaitForExit();
-        Assert.True(leaks.ExitCode == 0, $"memgrowth leaks exited {leaks.ExitCode}: {leaks.StandardError.ReadToEnd()}");
-        foreach (var line in lines)
-        {
-            var json = JsonDocument.Parse(line).RootElement;
-            if (json.GetProperty("pid").GetInt32() == pid)
-            {
-                return json.Clone();
-            }
-        }
-
-        return null;
+        Assert.True(leaks.ExitCode == 0, $"memgrowth leaks exited {leaks.ExitCode}: {stderr.Result}");
+        return ([.. lines.Select(line => JsonDocument.Parse(line).RootElement.Clone())], stderr.Result);
     }
 
     private static bool Poll(Func<bool> done, TimeSpan timeout)

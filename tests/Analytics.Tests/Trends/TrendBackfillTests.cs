@@ -7,12 +7,15 @@ using MemGrowth.Shared.Messages;
 using MemGrowth.Shared.Settings;
 using Xunit;
 
-namespace MemGrowth.Analytics.Tests.ReadModel;
+using MemGrowth.Analytics.Tests.ReadModel;
+
+namespace MemGrowth.Analytics.Tests.Trends;
 
 /// <summary>
-/// An install whose read model was projected before the service trends existed (a journal and read model
-/// built with no trend feed, on real SQLite and PostgreSQL) gets its trends filled by the first projection
-/// that feeds them, once: the read model's rows are untouched, and later starts replay nothing.
+/// Installs from before the trends read the journal themselves, on real SQLite and PostgreSQL: one whose read
+/// model was projected before the service trends existed gets its trends filled by the trend projection's first
+/// start, once, the read model's rows untouched; one whose trends were fed by the read model's projection (the
+/// mark it left) starts where that projection was, reading nothing again.
 /// </summary>
 public sealed class TrendBackfillTests
 {
@@ -22,11 +25,12 @@ public sealed class TrendBackfillTests
 
     private readonly LeakId _first = new("web-1", 4242, 599433);
     private readonly LeakId _second = new("web-2", 77, 1234);
+    private readonly LeakId _third = new("web-3", 99, 4321);
 
     [Theory]
     [InlineData(JournalDatabase.Sqlite)]
     [InlineData(JournalDatabase.PostgreSql)]
-    public async Task Leaks_projected_before_the_trends_existed_reach_them_once_when_a_projection_first_feeds_them(JournalDatabase kind)
+    public async Task Leaks_projected_before_the_trends_existed_reach_them_once_when_the_trend_projection_first_starts(JournalDatabase kind)
     {
         using var database = new TestDatabase(kind, isolated: true);
         using var cts = new CancellationTokenSource(Timeout);
@@ -37,15 +41,12 @@ public sealed class TrendBackfillTests
         // The install as an older build left it: leaks journaled and projected, no trend fed.
         await LeakProjectionTests.Tell(system.ActorOf(LeakEntity.Props(_first)), Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7), Detections.Of(_first, DetectionKind.ProcessExited, 60, 0.7));
         await LeakProjectionTests.Tell(system.ActorOf(LeakEntity.Props(_second)), Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
-        Assert.Equal(3, await LeakProjection.CatchUpAsync(system, store, null, cts.Token)); // opened, exited; opened
+        Assert.Equal(3, await LeakProjection.CatchUpAsync(system, store, cts.Token)); // opened, exited; opened
         var rows = Rows(database);
-        var projected = await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token);
-        Assert.Equal(database.JournalEnd(), projected);
-        Assert.Null(await TrendBackfill.MarkedAtAsync(store, cts.Token)); // a projection without trends marks nothing
         Assert.True((await trends.Ask<TrendReply>(new GetTrend(Service), Timeout)).Trend.IsEmpty);
 
-        // This build's live projection, feeding the trends: it starts again from the journal's beginning.
-        await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
+        // The trend projection's first start: from the journal's beginning.
+        await using (var projection = TrendProjection.Start(system, kind, database.ConnectionString, trends))
         {
             await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
@@ -53,15 +54,16 @@ public sealed class TrendBackfillTests
         var fed = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         Assert.Equal((1, 2, 2), (fed.Trend.OpenLeaks, fed.Trend.HostsEver, fed.Trend.Processes));
         Assert.False(fed.Trend.Leaks[_first].Open);
-        Assert.Equal(projected, await TrendBackfill.MarkedAtAsync(store, cts.Token));
-        Assert.Equal(rows, Rows(database)); // the replay changed no row of the read model
+        Assert.Equal(rows, Rows(database)); // the trends changed no row of the read model
         var trendEvents = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service), JournalConfig.TrendJournalTable).Count;
 
-        // Marked: later starts (the live projection, `memgrowth leaks` catching up) resume from the stored offset.
-        Assert.False(await TrendBackfill.StartAsync(store, cts.Token));
-        Assert.Equal(database.JournalEnd(), await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token));
+        // Later starts resume from the stored offset: one new event, one more trend event.
         await LeakProjectionTests.Tell(system.ActorOf(LeakEntity.Props(_second)), Detections.Of(_second, DetectionKind.GrowthResolved, 70, 0.6));
-        Assert.Equal(1, await LeakProjection.CatchUpAsync(system, store, new TrendFeed(trends, store), cts.Token));
+        await using (var projection = TrendProjection.Start(system, kind, database.ConnectionString, trends))
+        {
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
+        }
+
         var later = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         Assert.Equal(0, later.Trend.OpenLeaks);
         Assert.Equal(trendEvents + 1, database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service), JournalConfig.TrendJournalTable).Count);
@@ -71,18 +73,48 @@ public sealed class TrendBackfillTests
     [Theory]
     [InlineData(JournalDatabase.Sqlite)]
     [InlineData(JournalDatabase.PostgreSql)]
-    public async Task A_new_install_is_marked_without_a_replay(JournalDatabase kind)
+    public async Task Trends_the_read_models_projection_fed_are_taken_up_where_it_was(JournalDatabase kind)
     {
         using var database = new TestDatabase(kind, isolated: true);
         using var cts = new CancellationTokenSource(Timeout);
         var store = new ReadModelStore(kind, database.ConnectionString);
-        await store.InitializeAsync(cts.Token);
+        using var system = LeakProjectionTests.Start(database);
+        var trends = system.ActorOf(TrendRegion.Props());
 
-        Assert.False(await TrendBackfill.StartAsync(store, cts.Token));
-        Assert.Equal(0, await TrendBackfill.MarkedAtAsync(store, cts.Token));
-        Assert.False(await TrendBackfill.StartAsync(store, cts.Token));
+        // An older build's read model, whose projection fed the trends everything up to its offset and marked so.
+        await LeakProjectionTests.Tell(system.ActorOf(LeakEntity.Props(_first)), Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7));
+        await LeakProjection.CatchUpAsync(system, store, cts.Token);
+        var projected = await store.ReadOffsetAsync(ReadModelStore.LeakProjection, cts.Token);
+        database.Execute($"INSERT INTO read_model_offsets (projection, ordering) VALUES ('{TrendOffset.LegacyMarker}', 0)");
+
+        await LeakProjectionTests.Tell(system.ActorOf(LeakEntity.Props(_third)), Detections.Of(_third, DetectionKind.GrowthDetected, 5, 0.6));
+        await using (var projection = TrendProjection.Start(system, kind, database.ConnectionString, trends))
+        {
+            await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
+        }
+
+        // Only what came after the old projection's offset was fed (these trends never had the first leak: the
+        // old feed's trends were another actor system's, so its absence shows nothing was read again).
+        var trend = (await trends.Ask<TrendReply>(new GetTrend(Service), Timeout)).Trend;
+        Assert.Equal([_third], trend.Leaks.Keys);
+        Assert.True(projected < database.JournalEnd());
+        await system.Terminate();
     }
 
+    [Theory]
+    [InlineData(JournalDatabase.Sqlite)]
+    [InlineData(JournalDatabase.PostgreSql)]
+    public async Task A_new_install_starts_the_trends_at_the_journals_beginning(JournalDatabase kind)
+    {
+        using var database = new TestDatabase(kind, isolated: true);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        Assert.Equal(0, await TrendOffset.StartAsync(kind, database.ConnectionString, cts.Token));
+        await TrendOffset.StoreAsync(kind, database.ConnectionString, 7, cts.Token);
+        Assert.Equal(7, await TrendOffset.StartAsync(kind, database.ConnectionString, cts.Token)); // a stored offset is kept
+        await TrendOffset.StoreAsync(kind, database.ConnectionString, 3, cts.Token);
+        Assert.Equal(7, await TrendOffset.ReadAsync(kind, database.ConnectionString, cts.Token)); // and never moves back
+    }
 
     /// <summary>Every leak row and report, as text: what a replay must leave as it was.</summary>
     private static List<string> Rows(TestDatabase database)

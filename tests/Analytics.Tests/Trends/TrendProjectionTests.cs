@@ -7,14 +7,17 @@ using MemGrowth.Shared.Messages;
 using MemGrowth.Shared.Settings;
 using Xunit;
 
-namespace MemGrowth.Analytics.Tests.ReadModel;
+using MemGrowth.Analytics.Tests.ReadModel;
+
+namespace MemGrowth.Analytics.Tests.Trends;
 
 /// <summary>
-/// The projection feeding the service trends on real journals (SQLite and PostgreSQL): leak events journaled
-/// by real leak entities reach their service's trend entity before the read model stores them, once, even
-/// when the projection applies its batches again (offset reset) or a batch fails and is read again.
+/// The service trends' own projection of real journals (SQLite and PostgreSQL), with no read model projected
+/// at all: leak events journaled by real leak entities reach their service's trend entity once, even when the
+/// projection reads its batches again (offset reset) or a batch fails and is read again, and later events of a
+/// leak opened in an earlier batch find their service in the journal.
 /// </summary>
-public sealed class TrendFeedTests
+public sealed class TrendProjectionTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -39,18 +42,23 @@ public sealed class TrendFeedTests
         await LeakProjectionTests.Tell(first, Detections.Of(_first, DetectionKind.GrowthDetected, 0, 0.7) with { Samples = Detections.Samples(-5, 0) },
             Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95) with { Samples = Detections.Samples(1, 31) });
         await LeakProjectionTests.Tell(second, Detections.Of(_second, DetectionKind.GrowthDetected, 5, 0.6));
-        await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
+        await using (var projection = TrendProjection.Start(system, kind, database.ConnectionString, trends))
         {
             await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
 
-        // Later events of leaks opened in an earlier batch: their service comes from the read model's rows.
+        // Later events of leaks opened in an earlier batch, read by a new projection (which remembers nothing) with
+        // no read model to ask: their service comes from the opening event in the journal.
         await LeakProjectionTests.Tell(first, Detections.Of(_first, DetectionKind.ProcessExited, 60, 0.95));
         await LeakProjectionTests.Tell(second, Detections.Growing(Detections.Of(_second, DetectionKind.GrowthUpdated, 65, 0.7), 3 << 20));
-        await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
+        await using (var projection = TrendProjection.Start(system, kind, database.ConnectionString, trends))
         {
             await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
+
+        // The read model was never written: the trends follow the journal on their own.
+        Assert.Equal(0, database.Scalar(TableCount(kind, "leak_rows")));
+        Assert.Equal(database.JournalEnd(), await TrendOffset.ReadAsync(kind, database.ConnectionString, cts.Token));
 
         var journaled = database.JournaledManifests(ServiceTrendEntity.PersistenceIdOf(Service), JournalConfig.TrendJournalTable).Count;
 
@@ -63,9 +71,9 @@ public sealed class TrendFeedTests
         var fed = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         AssertTrend(fed.Trend);
 
-        // Every batch applied again, from the start of the journal: the trend journals nothing more.
-        database.Execute("UPDATE read_model_offsets SET ordering = 0");
-        await using (var projection = LeakProjection.Start(system, store, new TrendFeed(trends, store)))
+        // Every batch fed again, from the start of the journal: the trend journals nothing more.
+        database.Execute($"UPDATE {TrendOffset.Table} SET ordering = 0");
+        await using (var projection = TrendProjection.Start(system, kind, database.ConnectionString, trends))
         {
             await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
@@ -101,7 +109,7 @@ public sealed class TrendFeedTests
             Detections.Of(_first, DetectionKind.GrowthUpdated, 31, 0.95) with { Samples = Detections.Samples(1, 31) });
         var feed = new FailingOnce(new TrendFeed(trends, store));
 
-        await using (var projection = LeakProjection.Start(system, store, feed))
+        await using (var projection = TrendProjection.Start(system, kind, database.ConnectionString, feed))
         {
             await projection.WaitForOffsetAsync(database.JournalEnd(), cts.Token);
         }
@@ -109,12 +117,9 @@ public sealed class TrendFeedTests
         var reply = await trends.Ask<TrendReply>(new GetTrend(Service), Timeout);
         Assert.True(feed.Failed);
         Assert.Equal(3, reply.Trend.Leaks[_first].LastSequenceNr); // opened, reported, confirmed
-        Assert.Equal(3, (await new LeakQuery(store).GetAsync(_first, 10, cts.Token))!.Leak.LastSequenceNr);
+        Assert.Equal(database.JournalEnd(), await TrendOffset.ReadAsync(kind, database.ConnectionString, cts.Token));
         await system.Terminate();
     }
-
-    // The leak events' end: the trend entity journals in the same journal, untagged, and the projection never reads those.
-
 
     /// <summary>Feeds the trends, then fails the first batch as an unanswered ask would: after the trends journaled it.</summary>
     private sealed class FailingOnce(ITrendFeed inner) : ITrendFeed
@@ -131,6 +136,11 @@ public sealed class TrendFeedTests
             }
         }
     }
+
+    /// <summary>SQL: how many tables named <paramref name="table"/> there are (0 or 1).</summary>
+    private static string TableCount(JournalDatabase kind, string table) => kind == JournalDatabase.Sqlite
+        ? $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"
+        : $"SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '{table}'";
 
     /// <summary>SQL: the journal row's payload (JSON bytes) holds <paramref name="text"/>.</summary>
     private static string Contains(JournalDatabase kind, string text) => kind == JournalDatabase.Sqlite
