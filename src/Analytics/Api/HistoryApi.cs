@@ -87,10 +87,7 @@ public sealed class HistoryApi : IAsyncDisposable
         // The empty builder, not the slim one: no configuration read from the working directory
         // (appsettings.json, with a file watcher) or the environment (ASPNETCORE_URLS), whose Kestrel section
         // could rebind the API, and no console logger on stdout, which carries the agent's detections.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => HistoryApiServer.ConfigureKestrel(k, address, port, limits));
-        builder.Services.AddRoutingCore();
-        HistoryApiServer.QuietFramework(builder.Logging);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions()).AddHistoryApi(address, port, limits);
         if (loggers is not null)
         {
             builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
@@ -113,8 +110,7 @@ public sealed class HistoryApi : IAsyncDisposable
             throw;
         }
 
-        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
-        return new HistoryApi(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{HistoryApiServer.Host(address)}:{bound}/")));
+        return new HistoryApi(app, app.ListeningAddress(address));
     }
 
     /// <summary>Stops listening, closes idle connections and waits for the requests being answered.</summary>

@@ -1,7 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace MemGrowth.Analytics.Api;
@@ -47,6 +52,34 @@ public static class HistoryApiServer
         options.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
         options.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
         options.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http1);
+    }
+
+    /// <summary>
+    /// Serves the history API from the host being built: Kestrel (its core alone: no HTTPS or HTTP/3 code) as
+    /// <see cref="ConfigureKestrel"/> sets it, routing, and ASP.NET Core's logs kept to warnings. The host then
+    /// maps <see cref="HistoryEndpoints.MapHistoryApi"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The port is out of range, or a limit would serve nobody.</exception>
+    public static WebApplicationBuilder AddHistoryApi(this WebApplicationBuilder builder, IPAddress address, int port, HttpLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (port is < 0 or > IPEndPoint.MaxPort)
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), port, "a port is 0 (any free one) to 65535");
+        }
+
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => ConfigureKestrel(k, address, port, limits));
+        builder.Services.AddRoutingCore();
+        QuietFramework(builder.Logging);
+        return builder;
+    }
+
+    /// <summary>Where a started host's API listens, with the port the system chose when asked for port 0.</summary>
+    public static Uri ListeningAddress(this WebApplication app, IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{Host(address)}:{bound}/"));
     }
 
     /// <summary>

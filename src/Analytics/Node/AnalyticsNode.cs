@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,22 +31,37 @@ public static class AnalyticsNode
         await DatabaseCheck.RequireAsync(fleet.Database, fleet.ConnectionString, ct).ConfigureAwait(false);
         JournalUpgrade.AddTagsColumn(fleet.Database, fleet.ConnectionString);
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var store = new ReadModelStore(fleet.Database, fleet.ConnectionString);
+        await store.InitializeAsync(ct).ConfigureAwait(false);
+        var bind = HistoryApiServer.ParseBind(fleet.ApiBind);
+
+        // One host: the actor system (Akka.Hosting) and the history API (Kestrel) start and stop together.
+        // The empty builder: no configuration read from the working directory or ASPNETCORE_* variables.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         logging(builder.Logging);
+        builder.AddHistoryApi(bind, fleet.ApiPort);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddAkka(fleet.ClusterName, akka => akka
             .WithMemGrowthBasics()
             .WithFleetMembership(fleet, LeakShards.AnalyticsRole, fleet.AnalyticsPort)
             .WithLeakJournal(fleet.Database, fleet.ConnectionString)
             .WithFleetAnalytics(fleet));
-        using var host = builder.Build();
-        HistoryApi? api = null;
-        await host.StartAsync(ct).ConfigureAwait(false);
+        await using var host = builder.Build();
+        var trends = host.Services.GetRequiredService<IRequiredActor<TrendRegionKey>>();
+        host.MapHistoryApi(store, new TrendQuery(trends.GetAsync), fleet.Retention);
+        try
+        {
+            await host.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (HistoryApiServer.ListenFailure(e, bind, fleet.ApiPort) is { } failure)
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new ArgumentException(failure.Message, failure);
+        }
+
         var system = host.Services.GetRequiredService<ActorSystem>();
         try
         {
-            var trends = await ActorRegistry.For(system).GetAsync<TrendRegionKey>(ct).ConfigureAwait(false);
-            api = await HistoryApi.StartAsync(new ReadModelStore(fleet.Database, fleet.ConnectionString), new TrendQuery(trends), fleet.ApiBind, fleet.ApiPort, fleet.Retention, ct).ConfigureAwait(false);
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
@@ -54,7 +70,7 @@ public static class AnalyticsNode
             try
             {
                 await up.Task.WaitAsync(ct).ConfigureAwait(false);
-                await output.WriteLineAsync($"analytics node up: {cluster.SelfAddress}, history API at {api.Address}").ConfigureAwait(false);
+                await output.WriteLineAsync($"analytics node up: {cluster.SelfAddress}, history API at {host.ListeningAddress(bind)}").ConfigureAwait(false);
                 await output.FlushAsync(ct).ConfigureAwait(false);
                 await system.WhenTerminated.WaitAsync(ct).ConfigureAwait(false);
 
@@ -67,19 +83,10 @@ public static class AnalyticsNode
             {
             }
         }
-        catch (HistoryApiException e)
-        {
-            throw new ArgumentException(e.Message, e);
-        }
         finally
         {
-            if (api is not null)
-            {
-                await api.DisposeAsync().ConfigureAwait(false);
-            }
-
             // Leave the cluster first (the host's stop runs coordinated shutdown): the shards hand off to the
-            // other analytics nodes instead of waiting to be downed.
+            // other analytics nodes instead of waiting to be downed. The API stops with it.
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 

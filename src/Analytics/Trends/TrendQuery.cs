@@ -13,10 +13,18 @@ public sealed class TrendQuery
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
 
-    private readonly IActorRef _trends;
+    private readonly Func<CancellationToken, Task<IActorRef>> _trends;
     private readonly TimeSpan _timeout;
 
     public TrendQuery(IActorRef trends, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(trends);
+        _trends = _ => Task.FromResult(trends);
+        _timeout = timeout ?? DefaultTimeout;
+    }
+
+    /// <param name="trends">The trend entities once they are up: a host maps its API before its actor system starts.</param>
+    public TrendQuery(Func<CancellationToken, Task<IActorRef>> trends, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(trends);
         _trends = trends;
@@ -29,7 +37,8 @@ public sealed class TrendQuery
         ArgumentException.ThrowIfNullOrEmpty(service);
         try
         {
-            return (await _trends.Ask<TrendReply>(new GetTrend(service), _timeout, ct).ConfigureAwait(false)).Trend;
+            var trends = await _trends(ct).ConfigureAwait(false);
+            return (await trends.Ask<TrendReply>(new GetTrend(service), _timeout, ct).ConfigureAwait(false)).Trend;
         }
         catch (AskTimeoutException)
         {

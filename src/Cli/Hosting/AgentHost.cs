@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
 using MemGrowth.Analytics.Node;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
@@ -62,8 +63,7 @@ internal sealed class AgentHost : IAsyncDisposable
     private HistorySweeper? _sweeper;
     private FleetLink? _fleetLink;
     private HistoryLock? _historyLock;
-    private HistoryApi? _api;
-    private TrendQuery? _trendQuery;
+    private Uri? _apiAddress;
     private NativeHeapTrim? _heapTrim;
 
     /// <summary>The standalone outbox's bound: detections the journal has not yet acknowledged (SQLite away, disk full).</summary>
@@ -96,7 +96,6 @@ internal sealed class AgentHost : IAsyncDisposable
         {
             StartReadJournal(dir);
             var trends = registry.Get<TrendRegionKey>();
-            _trendQuery = new TrendQuery(trends);
             _projection = LeakReadModel.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir));
             _trendProjection = TrendProjection.Start(_system, JournalDatabase.Sqlite, HistoryConnectionString(dir), trends);
             _sweeper = HistorySweeper.Start(new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _options.HistoryRetention, _system.Log);
@@ -125,9 +124,13 @@ internal sealed class AgentHost : IAsyncDisposable
     /// </summary>
     /// <exception cref="DataDirException">The history's database cannot be brought up to date.</exception>
     /// <exception cref="ArgumentException">The outbox cannot be opened.</exception>
-    private static IHost BuildHost(AgentOptions options, ILoggerFactory loggers, string host)
+    private static async Task<IHost> BuildHostAsync(AgentOptions options, ILoggerFactory loggers, string host, CancellationToken ct)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        // A standalone node with an API serves it from this host too (Kestrel beside the actor system); the
+        // empty builder reads no configuration from the working directory or ASPNETCORE_* variables.
+        var api = options.Fleet is null && options.DataDir is not null ? options.Api : null;
+        var web = api is null ? null : WebApplication.CreateEmptyBuilder(new WebApplicationOptions()).AddHistoryApi(HistoryApiServer.ParseBind(api.Bind), api.Port);
+        IHostApplicationBuilder builder = web is null ? Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings()) : web;
         builder.Services.AddSingleton(loggers);
         var logger = loggers.CreateLogger("memgrowth");
         var journal = HistoryConfig(options);
@@ -157,7 +160,29 @@ internal sealed class AgentHost : IAsyncDisposable
                         "delivery")));
             }
         });
-        return builder.Build();
+        if (web is null)
+        {
+            return ((HostApplicationBuilder)builder).Build();
+        }
+
+        var store = new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(options.DataDir!));
+        await store.InitializeAsync(ct).ConfigureAwait(false);
+        var app = web.Build();
+        app.MapHistoryApi(store, new TrendQuery(app.Services.GetRequiredService<IRequiredActor<TrendRegionKey>>().GetAsync), options.HistoryRetention);
+        return app;
+    }
+
+    /// <exception cref="ArgumentException">The API's address cannot be listened on: one line saying which and what to do.</exception>
+    private static async Task StartHostAsync(IHost host, AgentOptions options, CancellationToken ct)
+    {
+        try
+        {
+            await host.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (options.Api is { } api && HistoryApiServer.ListenFailure(e, HistoryApiServer.ParseBind(api.Bind), api.Port) is { } failure)
+        {
+            throw new ArgumentException($"{failure.Message} (--api ADDRESS:PORT or `api` in config/memgrowth.hocon; \"\" for no API)", failure);
+        }
     }
 
     public IActorRef Publisher { get; }
@@ -193,27 +218,6 @@ internal sealed class AgentHost : IAsyncDisposable
     }
 
     public static string HistoryConnectionString(string dataDir) => $"Data Source={DataDirectory.DatabasePath(dataDir)}";
-
-    /// <summary>The standalone history over HTTP, when configured; its address goes into agent_ready.</summary>
-    private async Task StartApiAsync(CancellationToken ct)
-    {
-        if (_options.Fleet is not null || _options.DataDir is not { } dir || _options.Api is not { } endpoint)
-        {
-            return;
-        }
-
-        try
-        {
-            _api = await HistoryApi.StartAsync(
-                new ReadModelStore(JournalDatabase.Sqlite, HistoryConnectionString(dir)), _trendQuery, endpoint.Bind, endpoint.Port, _options.HistoryRetention, ct)
-                .ConfigureAwait(false);
-            ApiAddressFile.Write(dir, _api.Address); // for `memgrowth leaks` on this directory: ask the node, never write
-        }
-        catch (HistoryApiException e)
-        {
-            throw new ArgumentException($"{e.Message} (--api ADDRESS:PORT or `api` in config/memgrowth.hocon; \"\" for no API)", e);
-        }
-    }
 
     /// <summary>
     /// The serializer, and with a data directory the SQLite journal the standalone node keeps its leak
@@ -263,8 +267,8 @@ internal sealed class AgentHost : IAsyncDisposable
         {
             // A fleet agent keeps no history (memgrowth agent clears DataDir); a standalone node's is made ready first.
             historyLock = options.Fleet is null && options.DataDir is { } dir ? DataDirectory.Open(dir, logger) : null;
-            akka = BuildHost(options, loggers, Environment.MachineName);
-            await akka.StartAsync(ct).ConfigureAwait(false);
+            akka = await BuildHostAsync(options, loggers, Environment.MachineName, ct).ConfigureAwait(false);
+            await StartHostAsync(akka, options, ct).ConfigureAwait(false);
             host = new AgentHost(options, loggers, source, processes, historyLock, akka);
             await host.SeedAndStartAsync(ct).ConfigureAwait(false);
             return host;
@@ -303,14 +307,9 @@ internal sealed class AgentHost : IAsyncDisposable
         _heapTrim?.Dispose();
         _source.Dispose();
         await DrainOutboxAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        if (_api is not null)
+        if (_apiAddress is not null && _options.DataDir is { } dataDir)
         {
-            if (_options.DataDir is { } dataDir)
-            {
-                ApiAddressFile.Remove(dataDir, _api.Address);
-            }
-
-            await _api.DisposeAsync().ConfigureAwait(false);
+            ApiAddressFile.Remove(dataDir, _apiAddress);
         }
 
         if (_sweeper is not null)
@@ -410,13 +409,18 @@ internal sealed class AgentHost : IAsyncDisposable
             _fleetLink = await FleetLink.StartAsync(fleet, _options.AkkaConfig, Delivery, _loggers, ct).ConfigureAwait(false);
         }
 
-        await StartApiAsync(ct).ConfigureAwait(false);
+        if (_akka is WebApplication api && _options.Api is { } endpoint && _options.DataDir is { } dir)
+        {
+            _apiAddress = api.ListeningAddress(HistoryApiServer.ParseBind(endpoint.Bind));
+            ApiAddressFile.Write(dir, _apiAddress); // for `memgrowth leaks` on this directory: ask the node, never write
+        }
+
         var tracked = await _supervisor.Ask<TrackedProcesses>(GetTrackedProcesses.Instance, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         Publisher.Tell(new AgentReady(DateTimeOffset.UtcNow, _host, _source.Name, tracked.Keys.Count, KernelRelease())
         {
             Fleet = _options.Fleet is not null,
             HistoryDir = _options.Fleet is null ? _options.DataDir : null,
-            HistoryApi = _api?.Address.ToString().TrimEnd('/'),
+            HistoryApi = _apiAddress?.ToString().TrimEnd('/'),
         });
         _heapTrim = NativeHeapTrim.Start();
         if (_options.StatusFile is not null)

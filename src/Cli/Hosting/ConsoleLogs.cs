@@ -16,6 +16,8 @@ internal static class ConsoleLogs
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(Environment.GetEnvironmentVariable("MEMGROWTH_LOG") == "debug" ? LogLevel.Debug : LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning)
-            .AddFilter("Akka", LogLevel.Warning);
+            .AddFilter("Akka", LogLevel.Warning)
+            // The generic host logs a failed start with its stack trace; the command says it in one line instead.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
     }
 }
