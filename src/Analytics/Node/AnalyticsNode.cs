@@ -41,6 +41,7 @@ public static class AnalyticsNode
         logging(builder.Logging);
         builder.AddHistoryApi(bind, fleet.ApiPort);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        CommandLifetime.Use(builder.Services);
         builder.Services.AddAkka(fleet.ClusterName, akka => akka
             .WithMemGrowthBasics()
             .WithFleetMembership(fleet, LeakShards.AnalyticsRole, fleet.AnalyticsPort)

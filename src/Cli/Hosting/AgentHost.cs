@@ -132,6 +132,7 @@ internal sealed class AgentHost : IAsyncDisposable
         var web = api is null ? null : WebApplication.CreateEmptyBuilder(new WebApplicationOptions()).AddHistoryApi(HistoryApiServer.ParseBind(api.Bind), api.Port);
         IHostApplicationBuilder builder = web is null ? Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings()) : web;
         builder.Services.AddSingleton(loggers);
+        CommandLifetime.Use(builder.Services);
         var logger = loggers.CreateLogger("memgrowth");
         var journal = HistoryConfig(options);
         // Opened here, not in the actor starters: what fails is said in one line, before anything runs.
@@ -306,6 +307,11 @@ internal sealed class AgentHost : IAsyncDisposable
         _stopping.Dispose();
         _heapTrim?.Dispose();
         _source.Dispose();
+        // Producers stop before what they feed is drained: the trackers and the publisher first (what they
+        // published is in the outbox by then), so that nothing reaches the journal after its projections have
+        // caught up with it.
+        await StopQuietlyAsync(_supervisor).ConfigureAwait(false);
+        await StopQuietlyAsync(Publisher).ConfigureAwait(false);
         await DrainOutboxAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         if (_apiAddress is not null && _options.DataDir is { } dataDir)
         {
@@ -355,6 +361,18 @@ internal sealed class AgentHost : IAsyncDisposable
         if (drained is not null && !await drained.ConfigureAwait(false))
         {
             _logger.LogWarning("stopping with the {What} behind the journal: the next start catches it up", what);
+        }
+    }
+
+    private async Task StopQuietlyAsync(IActorRef actor)
+    {
+        try
+        {
+            await actor.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TaskCanceledException or AskTimeoutException)
+        {
+            _logger.LogDebug("{Actor} did not stop within 5 s", actor.Path.Name);
         }
     }
 

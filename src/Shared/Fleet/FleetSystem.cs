@@ -31,6 +31,7 @@ public sealed class FleetSystem : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(fleet);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton(loggers);
+        CommandLifetime.Use(builder.Services);
         builder.Services.AddAkka(fleet.ClusterName, akka => akka
             .WithMemGrowthBasics()
             .WithFleetMembership(fleet, role, port)

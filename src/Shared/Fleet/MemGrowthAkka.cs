@@ -19,7 +19,18 @@ public static class MemGrowthAkka
         akka {
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
-          coordinated-shutdown.exit-clr = off
+        }
+        """;
+
+    /// <summary>
+    /// The command stops its host in order on SIGTERM or Ctrl-C (detections drained, projections caught up,
+    /// the cluster left, then coordinated shutdown): Akka's own hook on the process's exit ran coordinated
+    /// shutdown first, and the stop found its actors gone.
+    /// </summary>
+    private const string StoppedByTheCommand = """
+        akka.coordinated-shutdown {
+          exit-clr = off
+          run-by-clr-shutdown-hook = off
         }
         """;
 
@@ -29,6 +40,7 @@ public static class MemGrowthAkka
         ArgumentNullException.ThrowIfNull(akka);
         return akka
             .AddHocon(ConfigurationFactory.ParseString(MessageSerializer.Config), HoconAddMode.Prepend)
+            .AddHocon(ConfigurationFactory.ParseString(StoppedByTheCommand), HoconAddMode.Prepend)
             .AddHocon(ConfigurationFactory.ParseString(Quiet), HoconAddMode.Append)
             .ConfigureLoggers(logs =>
             {

@@ -82,7 +82,8 @@ public sealed class HistoryEndToEndTests : IDisposable
             pid = grower.Id;
             Assert.NotNull(agent.WaitFor(l => Is(l, "growth_detected", pid), TimeSpan.FromSeconds(30)));
             grower.WaitForExit();
-            Assert.NotNull(agent.WaitFor(l => Is(l, "process_exited", pid), TimeSpan.FromSeconds(30)));
+            Assert.True(agent.WaitFor(l => Is(l, "process_exited", pid), TimeSpan.FromSeconds(30)) is not null,
+                $"no process_exited for pid {pid} within 30 s; its lines: {string.Join('\n', agent.Lines().Where(l => l.TryGetProperty("pid", out var p) && p.GetInt32() == pid))}");
 
             // Stopped as soon as the exit is journaled (the read model, which polls the journal each second, may
             // not have it yet): the stop's outbox drain is bounded, the projection's drain is what is tested.
